@@ -1,0 +1,268 @@
+"""The data contract: what summariser stores and publishes.
+
+These Pydantic models are the single source of truth. JSON Schemas in
+``schemas/`` are generated from them (``summarise schema --write``) and a test
+fails when the files are stale.
+
+Two layers live here:
+
+* per-article extraction (``ArticleExtraction``): statements, events, stances
+  and entities found in one article, each with a verbatim ``Evidence`` span
+  whose ``start``/``end`` are character offsets into that article's text;
+* the consolidated ``Dossier``: the merge of every article, where each item
+  lists every ``Source`` (article + evidence) that reports it.
+
+Offsets always index the article text *as loaded* (decoded to str, newlines
+normalised to ``\\n``); ``text[start:end] == evidence.text`` holds for every
+kept item. The model-facing question models (what the model is asked to fill)
+live in ``summariser.questions``; they are deliberately smaller than these.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+
+EntityType = Literal["person", "country", "organization", "place", "other"]
+StatementKind = Literal["quote", "paraphrase"]
+Polarity = Literal["support", "oppose", "deny", "neutral"]
+EventType = Literal[
+    "attack",
+    "military_activity",
+    "phone_call",
+    "meeting",
+    "visit",
+    "agreement",
+    "ceasefire",
+    "arms_transfer",
+    "diplomatic_action",
+    "accusation",
+    "denial",
+    "casualties",
+    "other",
+]
+DatePrecision = Literal["day", "month", "year", "unknown"]
+
+
+class _Model(BaseModel):
+    # Frozen and strict about unknown keys: stored data is a contract, and a
+    # typo in a field name should fail loudly rather than vanish.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """A verbatim span of one article that supports an item."""
+
+    text: str = Field(description="The exact characters of the article at [start, end).")
+    start: int = Field(ge=0, description="Offset of the first character in the article text.")
+    end: int = Field(ge=0, description="Offset one past the last character.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Evidence":
+        if self.end <= self.start:
+            raise ValueError(f"evidence end ({self.end}) must be after start ({self.start})")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("evidence text length does not match its offsets")
+        return self
+
+
+class Participant(_Model):
+    name: str = Field(description="Name of the participant as written in the article.")
+    role: Literal["agent", "target", "other"] = Field(
+        default="other", description="agent = did it; target = it was done to them; other."
+    )
+
+
+class Statement(_Model):
+    """Someone said something, quoted or paraphrased, in one article."""
+
+    speaker: str = Field(description="Who spoke, as named in the article.")
+    speaker_role: str | None = Field(
+        default=None, description="The speaker's role or affiliation as written in the article."
+    )
+    content: str = Field(description="What was said: the quote, or the reported clause.")
+    kind: StatementKind = Field(description="quote = direct quotation; paraphrase = reported speech.")
+    addressee: str | None = Field(
+        default=None, description="To whom or about whom it was said, if the article says."
+    )
+    date_text: str | None = Field(default=None, description="When it was said, as stated.")
+    evidence: Evidence
+
+
+class Event(_Model):
+    """Something that happened, as reported by one article."""
+
+    summary: str = Field(description="What happened, in a few words.")
+    event_type: EventType
+    date_text: str | None = Field(default=None, description="When it happened, as stated.")
+    place: str | None = Field(default=None, description="Where it happened, as stated.")
+    participants: list[Participant] = Field(default_factory=list)
+    evidence: Evidence
+
+
+class Stance(_Model):
+    """Actor A's position toward B on a topic, as expressed in one article."""
+
+    holder: str = Field(description="Who holds the position (the speaker or the side they speak for).")
+    target: str = Field(description="Toward whom or what the position is held.")
+    topic: str = Field(description="What the position is about, in a few words.")
+    polarity: Polarity
+    speaker: str | None = Field(default=None, description="Who voiced it, when not the holder.")
+    date_text: str | None = None
+    evidence: Evidence
+
+
+class Entity(_Model):
+    """An actor or place named in one article."""
+
+    name: str
+    type: EntityType
+    mentions: list[str] = Field(default_factory=list, description="Other names used for it.")
+
+
+class Usage(_Model):
+    """Model traffic: every call counted, retries included.
+
+    Wall-clock time is reported by the run summary, not stored: stored data
+    must be identical when the same inputs are re-run from the cache.
+    """
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class Dropped(_Model):
+    """An item the model proposed that was not kept, and why."""
+
+    kind: Literal["statement", "event", "stance"]
+    reason: str
+    proposed: str = Field(description="The model's proposal, abbreviated, for diagnosis.")
+
+
+class ArticleMeta(_Model):
+    id: str = Field(description="Short hash of the normalised article text.")
+    title: str
+    outlet: str | None = None
+    published: str | None = Field(default=None, description="Publication date, ISO 8601 (YYYY-MM-DD).")
+    paths: list[str] = Field(description="Every file this text was loaded from, sorted.")
+    content_hash: str = Field(description="sha256 of the article text as loaded.")
+    chars: int
+
+
+class ArticleExtraction(_Model):
+    """Everything extracted from one article; what the cache stores."""
+
+    article: ArticleMeta
+    statements: list[Statement] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    stances: list[Stance] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    dropped: list[Dropped] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    model: str = Field(description="Model id that produced this extraction.")
+    prompt_version: str = Field(description="Hash of the prompt templates used.")
+
+
+# --------------------------------------------------------------------------
+# The consolidated dossier
+# --------------------------------------------------------------------------
+
+
+class Source(_Model):
+    """One article's support for a dossier item."""
+
+    article_id: str
+    evidence: Evidence
+
+
+class DateValue(_Model):
+    text: str = Field(description="The date as worded in the article.")
+    iso: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY, per precision.")
+    precision: DatePrecision = "unknown"
+
+
+class DossierEntity(_Model):
+    id: str
+    name: str = Field(description="Canonical name: the fullest name used.")
+    type: EntityType
+    aliases: list[str] = Field(default_factory=list, description="Every other name that refers to it.")
+    articles: list[str] = Field(default_factory=list, description="IDs of articles that mention it.")
+
+
+class DossierEvent(_Model):
+    id: str
+    summary: str
+    event_type: EventType
+    date: DateValue | None = None
+    place: str | None = None
+    participants: list[str] = Field(default_factory=list, description="Entity IDs.")
+    sources: list[Source]
+
+
+class DossierStatement(_Model):
+    id: str
+    speaker: str = Field(description="Entity ID of the speaker.")
+    speaker_name: str
+    speaker_role: str | None = None
+    content: str
+    kind: StatementKind
+    addressee: str | None = None
+    date: DateValue | None = None
+    sources: list[Source]
+
+
+class StanceAssertion(_Model):
+    polarity: Polarity
+    date: DateValue | None = None
+    speaker: str | None = Field(default=None, description="Who voiced it.")
+    source: Source
+
+
+class StanceTimeline(_Model):
+    id: str
+    holder: str = Field(description="Entity ID.")
+    target: str = Field(description="Entity ID.")
+    topic: str
+    assertions: list[StanceAssertion] = Field(description="Oldest first; undated last.")
+    latest_polarity: Polarity
+    changed: bool = Field(description="Whether the polarity ever differs between assertions.")
+
+
+class DisputeClaim(_Model):
+    claim: str
+    by: str | None = Field(default=None, description="Entity ID of who makes the claim, if known.")
+    sources: list[Source]
+
+
+class Dispute(_Model):
+    id: str
+    topic: str
+    claims: list[DisputeClaim] = Field(min_length=2)
+
+
+class RunInfo(_Model):
+    model: str
+    schema_version: str = SCHEMA_VERSION
+    prompt_version: str
+    usage: Usage
+
+
+class Dossier(_Model):
+    articles: list[ArticleMeta]
+    entities: list[DossierEntity] = Field(default_factory=list)
+    events: list[DossierEvent] = Field(default_factory=list)
+    statements: list[DossierStatement] = Field(default_factory=list)
+    stances: list[StanceTimeline] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
+    run: RunInfo
