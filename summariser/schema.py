@@ -186,6 +186,13 @@ class Source(_Model):
     evidence: Evidence
 
 
+class StatementSource(Source):
+    """One article's report of a statement: quoted or paraphrased, in its words."""
+
+    kind: StatementKind = Field(description="How this article reports it: quote or paraphrase.")
+    content: str = Field(description="The statement as this article words it.")
+
+
 class DateValue(_Model):
     text: str = Field(description="The date as worded in the article.")
     iso: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY, per precision.")
@@ -215,17 +222,17 @@ class DossierStatement(_Model):
     speaker: str = Field(description="Entity ID of the speaker.")
     speaker_name: str
     speaker_role: str | None = None
-    content: str
-    kind: StatementKind
-    addressee: str | None = None
+    content: str = Field(description="The first quotation among the sources, else the first paraphrase.")
+    kind: StatementKind = Field(description="quote if any source quotes it directly, else paraphrase.")
+    addressee: str | None = Field(default=None, description="Entity ID of the addressee.")
     date: DateValue | None = None
-    sources: list[Source]
+    sources: list[StatementSource]
 
 
 class StanceAssertion(_Model):
     polarity: Polarity
     date: DateValue | None = None
-    speaker: str | None = Field(default=None, description="Who voiced it.")
+    speaker: str | None = Field(default=None, description="Entity ID of who voiced it.")
     source: Source
 
 

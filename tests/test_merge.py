@@ -1,0 +1,621 @@
+"""Merge tests on hand-built extractions of the real seed articles.
+
+Every extraction below is what a careful extractor could return for the seed
+texts: evidence is located with ``text.index`` so ``text[start:end]`` is the
+evidence verbatim, exactly as the per-article validator requires.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from summariser.canonical import canonical_json, sha256_text
+from summariser.merge import (
+    STATEMENT_SIM,
+    figures,
+    merge,
+    merge_traced,
+    similarity,
+    statements_match,
+    text_key,
+    topics_match,
+)
+from summariser.schema import (
+    ArticleExtraction,
+    ArticleMeta,
+    Entity,
+    Event,
+    Evidence,
+    Participant,
+    Stance,
+    Statement,
+    Usage,
+)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+A000 = "42ea9305e4fd82ff"  # Iran says Azerbaijan denies ... (June 2025)
+A001 = "301e08e2ee5a4c49"  # Azerbaijan will not allow Israel ... (Dec 2022)
+A002 = "6dd892b7e9f94d3a"  # Pezeshkian/Aliyev phone conversation (no date)
+A003 = "7e6c0d4b9196c354"  # Tensions elevate between Iran and Azerbaijan (no date)
+A004 = "196baa326f068f44"  # Azerbaijan, Israel discuss 'Iranian threat' (June 2023)
+
+PUBLISHED = {A000: "2025-06-26", A001: "2022-12-16", A002: None, A003: None, A004: "2023-06-01"}
+
+
+def seed_text(article_id: str) -> str:
+    (path,) = SEEDS.glob(f"*_{article_id}.txt")
+    return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+
+
+def ev(text: str, quote: str) -> Evidence:
+    """The evidence span of ``quote`` in ``text``, verbatim.
+
+    The seeds contain non-breaking spaces; a plain space in ``quote`` matches
+    any single space character so the tests stay readable, and the evidence
+    keeps the article's own characters.
+    """
+    pattern = r"\s".join(re.escape(part) for part in quote.split(" "))
+    match = re.search(pattern, text)
+    assert match, f"not in the article: {quote!r}"
+    start = match.start()
+    assert text.index(match.group()) == start
+    return Evidence(text=match.group(), start=start, end=match.end())
+
+
+def extraction(article_id: str, *, statements=(), events=(), stances=(), entities=(), calls=1) -> ArticleExtraction:
+    text = seed_text(article_id)
+    return ArticleExtraction(
+        article=ArticleMeta(
+            id=article_id, title=text.strip().splitlines()[0][:80], published=PUBLISHED[article_id],
+            paths=[f"seeds/{article_id}.txt"], content_hash=sha256_text(text), chars=len(text),
+        ),
+        statements=list(statements), events=list(events), stances=list(stances), entities=list(entities),
+        usage=Usage(calls=calls, prompt_tokens=100 * calls, completion_tokens=10 * calls),
+        model="test-model", prompt_version="p1",
+    )
+
+
+def x000() -> ArticleExtraction:
+    t = seed_text(A000)
+    return extraction(
+        A000,
+        entities=[
+            Entity(name="Masoud Pezeshkian", type="person",
+                   mentions=["Iran’s newly elected President Masoud Pezeshkian", "Pezeshkian"]),
+            Entity(name="Ilham Aliyev", type="person", mentions=["Azerbaijani President Ilham Aliyev", "President Aliyev"]),
+            Entity(name="Jeyhun Bayramov", type="person"),
+            Entity(name="Azerbaijan", type="country", mentions=["Baku"]),
+            Entity(name="Iran", type="country", mentions=["Tehran"]),
+            Entity(name="Israel", type="country"),
+            Entity(name="Tehran", type="place"),  # where the debate took place
+        ],
+        events=[
+            Event(summary="Phone call between Pezeshkian and Aliyev", event_type="phone_call", date_text="Thursday",
+                  participants=[Participant(name="Masoud Pezeshkian"), Participant(name="Ilham Aliyev")],
+                  evidence=ev(t, "the clarification came during a phone call between Iran’s newly elected President "
+                                 "Masoud Pezeshkian and Azerbaijani President Ilham Aliyev")),
+            Event(summary="Israel launched airstrikes on Iranian military and nuclear facilities", event_type="attack",
+                  date_text="June 13",
+                  participants=[Participant(name="Israel", role="agent"), Participant(name="Iran", role="target")],
+                  evidence=ev(t, "Israel launched a wave of coordinated airstrikes on June 13 targeting Iranian "
+                                 "military and nuclear facilities")),
+            Event(summary="Ceasefire between Israel and Iran came into effect", event_type="ceasefire",
+                  date_text="on Tuesday",
+                  participants=[Participant(name="Israel"), Participant(name="Iran")],
+                  evidence=ev(t, "A ceasefire between the two nations was brokered and came into effect on Tuesday.")),
+        ],
+        statements=[
+            Statement(speaker="President Aliyev", content="the Azerbaijani government would not in any way allow its "
+                      "skies to be used against the friendly and brotherly country", kind="quote", addressee="Tehran",
+                      evidence=ev(t, "the Azerbaijani government would not in any way allow its skies to be used "
+                                     "against the friendly and brotherly country")),
+            Statement(speaker="Azerbaijan’s Foreign Minister Jeyhun Bayramov", speaker_role="Foreign Minister",
+                      content="will never allow its territory to be used for attacks on third countries, including "
+                      "friendly Iran", kind="quote", date_text="At the onset of the war",
+                      evidence=ev(t, "will never allow its territory to be used for attacks on third countries, "
+                                     "including friendly Iran")),
+            Statement(speaker="Pezeshkian", content="urged Baku to investigate reports alleging that Israel had used "
+                      "Azerbaijani airspace", kind="paraphrase", addressee="Baku",
+                      evidence=ev(t, "Pezeshkian urged Baku to investigate reports alleging that Israel had used "
+                                     "Azerbaijani airspace")),
+        ],
+        stances=[
+            Stance(holder="Azerbaijan", target="Iran", topic="use of Azerbaijani airspace against Iran",
+                   polarity="oppose", speaker="President Aliyev",
+                   evidence=ev(t, "President Aliyev dismissed the reports, assuring Tehran")),
+            Stance(holder="Azerbaijan", target="Iran", topic="use of its territory for attacks on Iran",
+                   polarity="oppose", speaker="Jeyhun Bayramov", date_text="At the onset of the war",
+                   evidence=ev(t, "Azerbaijan “will never allow its territory to be used for attacks on third "
+                                  "countries, including friendly Iran.”")),
+        ],
+    )
+
+
+def x001() -> ArticleExtraction:
+    t = seed_text(A001)
+    return extraction(
+        A001,
+        entities=[
+            Entity(name="Khazar Ibrahim", type="person", mentions=["Azeri Ambassador to the US Khazar Ibrahim", "Ibrahim"]),
+            Entity(name="Azerbaijan", type="country", mentions=["Baku", "Azeri"]),
+            Entity(name="Israel", type="country", mentions=["Tel Aviv"]),
+            Entity(name="Benny Gantz", type="person", mentions=["Israel’s outgoing Defense Minister Benny Gantz"]),
+        ],
+        statements=[
+            Statement(speaker="Azeri Ambassador to the US Khazar Ibrahim", content="Baku would not allow Tel Aviv to "
+                      "attack Iran from its soil", kind="paraphrase", date_text="on 16 December",
+                      evidence=ev(t, "Baku would not allow Tel Aviv to attack Iran from its soil")),
+        ],
+        stances=[
+            Stance(holder="Baku", target="Iran", topic="use of its soil to attack Iran", polarity="oppose",
+                   speaker="Khazar Ibrahim", date_text="on 16 December",
+                   evidence=ev(t, "Baku would not allow Tel Aviv to attack Iran from its soil")),
+        ],
+        events=[
+            Event(summary="Azerbaijan welcomed Israeli Defense Minister Benny Gantz", event_type="visit",
+                  date_text="Back in October",
+                  participants=[Participant(name="Benny Gantz", role="agent"), Participant(name="Azerbaijan", role="target")],
+                  evidence=ev(t, "Back in October, Azerbaijan warmly welcomed Israel’s outgoing Defense Minister "
+                                 "Benny Gantz")),
+            Event(summary="Azerbaijan's parliament approved opening an embassy in Israel",
+                  event_type="diplomatic_action", date_text="last month",
+                  participants=[Participant(name="Baku", role="agent"), Participant(name="Israel", role="target")],
+                  evidence=ev(t, "last month, it announced its parliament’s approval of opening an embassy in Israel")),
+        ],
+    )
+
+
+def x002() -> ArticleExtraction:
+    t = seed_text(A002)
+    return extraction(
+        A002,
+        entities=[
+            Entity(name="Masoud Pezeshkian", type="person", mentions=["President Pezeshkian", "Pezeshkian"]),
+            Entity(name="Ilham Aliyev", type="person", mentions=["Azerbaijani President Ilham Aliyev", "President Aliyev"]),
+            Entity(name="Israel", type="country", mentions=["Israeli regime"]),
+        ],
+        events=[
+            Event(summary="Pezeshkian and Aliyev phone conversation", event_type="phone_call", date_text="on Thursday",
+                  participants=[Participant(name="President Pezeshkian"),
+                                Participant(name="Azerbaijani President Ilham Aliyev")],
+                  evidence=ev(t, "President Pezeshkian made the remarks in a phone conversation with Azerbaijani "
+                                 "President Ilham Aliyev on Thursday.")),
+            Event(summary="Israeli regime attacked Iran, including nuclear facilities", event_type="attack",
+                  participants=[Participant(name="Israeli regime", role="agent"), Participant(name="Iran", role="target")],
+                  evidence=ev(t, "the Israeli regime acted in violation of international law by attacking Iran, "
+                                 "including targeting nuclear facilities")),
+            Event(summary="US bombed Iranian nuclear sites", event_type="attack",
+                  date_text="on the eighth day of the conflict",
+                  participants=[Participant(name="U.S.", role="agent"), Participant(name="Iran", role="target")],
+                  evidence=ev(t, "the U.S., which later bombed Iranian nuclear sites on the eighth day of the conflict")),
+            Event(summary="Iran struck a US base in Qatar", event_type="attack",
+                  participants=[Participant(name="Iran", role="agent"), Participant(name="U.S.", role="target")],
+                  evidence=ev(t, "Iran was then compelled to strike a U.S. base in Qatar")),
+        ],
+        statements=[
+            Statement(speaker="Aliyev", content="his government maintains full control over its airspace and would "
+                      "never permit it to be used against Iran", kind="paraphrase",
+                      evidence=ev(t, "his government maintains full control over its airspace and would never permit "
+                                     "it to be used against Iran")),
+            Statement(speaker="Pezeshkian", content="Iran has never initiated any war", kind="paraphrase",
+                      evidence=ev(t, "Iran has never initiated any war")),
+        ],
+        stances=[
+            Stance(holder="Azerbaijan", target="Iran", topic="airspace use against Iran", polarity="oppose",
+                   speaker="Aliyev",
+                   evidence=ev(t, "would never permit it to be used against Iran")),
+        ],
+    )
+
+
+def x003() -> ArticleExtraction:
+    t = seed_text(A003)
+    return extraction(
+        A003,
+        entities=[
+            Entity(name="Ilham Aliyev", type="person", mentions=["Aliyev", "the president of Azerbaijan", "the Azeri president"]),
+            Entity(name="Hossein Amir-Abdollahian", type="person",
+                   mentions=["Iran’s Foreign Minister Hossein Amir-Abdollahian"]),
+            Entity(name="Israel", type="country", mentions=["Zionist regime", "the Jewish state"]),
+            Entity(name="Kata'ib Hezbollah", type="organization"),
+            Entity(name="Abu Mahdi al-Muhandis", type="person"),
+        ],
+        statements=[
+            Statement(speaker="Aliyev", content="Every country can conduct military drill, it’s their sovereign "
+                      "right. But why now and why on our border?", kind="quote",
+                      evidence=ev(t, "Every country can conduct military drill, it’s their sovereign right. But why "
+                                     "now and why on our border?")),
+            Statement(speaker="Iran’s Foreign Minister Hossein Amir-Abdollahian", content="We do not tolerate active "
+                      "presence of Zionist regime in Azerbaijan against Iran.", kind="quote",
+                      evidence=ev(t, "We do not tolerate active presence of Zionist regime in Azerbaijan against Iran.")),
+            Statement(speaker="the president of Azerbaijan", content="We respect our sovereign rights and non "
+                      "interference in our internal matters.", kind="quote",
+                      evidence=ev(t, "We respect our sovereign rights and non interference in our internal matters.")),
+        ],
+        stances=[
+            Stance(holder="Iran", target="Azerbaijan", topic="Zionist presence in Azerbaijan", polarity="oppose",
+                   speaker="Hossein Amir-Abdollahian",
+                   evidence=ev(t, "We do not tolerate active presence of Zionist regime in Azerbaijan against Iran.")),
+            Stance(holder="Azerbaijan", target="Israel", topic="Israeli presence at the border", polarity="deny",
+                   speaker="the president of Azerbaijan",
+                   evidence=ev(t, "He denied the presence of Israel")),
+        ],
+        events=[
+            Event(summary="Iranian army drills at the Azerbaijani border", event_type="military_activity",
+                  participants=[Participant(name="Tehran", role="agent")],
+                  evidence=ev(t, "The drills conducted by Tehran signal the recent escalations at the borders.")),
+            Event(summary="Nagorno-Karabakh war claimed over 6,000 lives", event_type="casualties",
+                  date_text="in September 2020",
+                  participants=[Participant(name="Azerbaijan"), Participant(name="Armenia")],
+                  evidence=ev(t, "The war that lasted over six weeks claimed over 6,000 lives.")),
+        ],
+    )
+
+
+def x004() -> ArticleExtraction:
+    t = seed_text(A004)
+    return extraction(
+        A004,
+        entities=[
+            Entity(name="Isaac Herzog", type="person", mentions=["Israeli President Isaac Herzog", "Herzog"]),
+            Entity(name="Ilham Aliyev", type="person", mentions=["the Azeri President, Ilham Aliyev", "Aliyev"]),
+            Entity(name="Mukhtar Mammadov", type="person", mentions=["the Azeri ambassador to Israel, Mukhtar Mammadov"]),
+            Entity(name="Nikol Pashinyan", type="person", mentions=["Armenian Prime Minister Nikol Pashinyan"]),
+            Entity(name="Azerbaijan", type="country", mentions=["Baku"]),
+            Entity(name="Israel", type="country", mentions=["Tel Aviv"]),
+            Entity(name="Armenia", type="country", mentions=["Yerevan"]),
+            Entity(name="Baku", type="place"),  # the city Herzog visited
+        ],
+        statements=[
+            Statement(speaker="Herzog", content="Visiting Azerbaijan is a dream come true for me and my nation",
+                      kind="quote", evidence=ev(t, "Visiting Azerbaijan is a dream come true for me and my nation")),
+            Statement(speaker="Armenian Prime Minister Nikol Pashinyan", content="Yerevan is ready to recognize the "
+                      "disputed Nagorno-Karabakh as part of Azerbaijan", kind="paraphrase", date_text="On 22 May",
+                      evidence=ev(t, "Yerevan is ready to recognize the disputed Nagorno-Karabakh as part of Azerbaijan")),
+            Statement(speaker="the Azeri ambassador to Israel, Mukhtar Mammadov", content="Baku would not allow the "
+                      "Israeli military to use Azerbaijan as a refueling base during a future attack against Iran",
+                      kind="paraphrase", date_text="on 10 March",
+                      evidence=ev(t, "Baku would not allow the Israeli military to use Azerbaijan as a refueling base "
+                                     "during a future attack against Iran")),
+        ],
+        stances=[
+            Stance(holder="Baku", target="Iran",
+                   topic="use of Azerbaijani territory as a refueling base for attacks on Iran", polarity="oppose",
+                   speaker="Mukhtar Mammadov", date_text="on 10 March",
+                   evidence=ev(t, "Baku would not allow the Israeli military to use Azerbaijan as a refueling base "
+                                  "during a future attack against Iran")),
+        ],
+        events=[
+            Event(summary="Herzog visited Baku at Aliyev's invitation", event_type="visit",
+                  participants=[Participant(name="Isaac Herzog", role="agent"), Participant(name="Ilham Aliyev")],
+                  evidence=ev(t, "during his recent visit to Baku, at the invitation of the Azeri President, Ilham Aliyev")),
+            Event(summary="Armenia accused Azerbaijan of threatening to resort to force", event_type="accusation",
+                  date_text="on 29 May",
+                  participants=[Participant(name="Armenia", role="agent"), Participant(name="Azerbaijan", role="target")],
+                  evidence=ev(t, "on 29 May, Armenia accused Azerbaijan of threatening to resort to force")),
+            Event(summary="Israel's Foreign Minister met his counterpart", event_type="meeting", date_text="Last month",
+                  participants=[Participant(name="Israel’s Foreign Minister", role="agent")],
+                  evidence=ev(t, "Last month, Israel’s Foreign Minister met with his Israeli counterpart")),
+        ],
+    )
+
+
+ALL = (x000, x001, x002, x003, x004)
+
+
+def dossier_of(*builders):
+    return merge([b() for b in builders], model="test-model", prompt_version="p1")
+
+
+@pytest.fixture(scope="module")
+def dossier():
+    return dossier_of(*ALL)
+
+
+def entity_named(dossier, name):
+    (entity,) = [e for e in dossier.entities if e.name == name]
+    return entity
+
+
+def source_articles(item) -> set[str]:
+    return {s.article_id for s in item.sources}
+
+
+# --------------------------------------------------------------------------
+# Evidence of the builders themselves
+# --------------------------------------------------------------------------
+
+
+def test_hand_built_evidence_is_verbatim():
+    for build in ALL:
+        x = build()
+        text = seed_text(x.article.id)
+        for item in [*x.statements, *x.events, *x.stances]:
+            assert text[item.evidence.start:item.evidence.end] == item.evidence.text
+
+
+# --------------------------------------------------------------------------
+# Entities
+# --------------------------------------------------------------------------
+
+
+def test_aliyev_is_one_entity_with_his_aliases(dossier):
+    aliyev = entity_named(dossier, "Ilham Aliyev")
+    assert aliyev.type == "person"
+    for alias in ["Aliyev", "President Aliyev", "Azerbaijani President Ilham Aliyev", "the president of Azerbaijan"]:
+        assert alias in aliyev.aliases
+    assert aliyev.articles == sorted([A000, A002, A003, A004])
+    assert not [e for e in dossier.entities if "Aliyev" in e.name and e.id != aliyev.id]
+
+
+def test_capitals_are_state_aliases_but_places_stay_places(dossier):
+    azerbaijan = entity_named(dossier, "Azerbaijan")
+    assert azerbaijan.type == "country"
+    assert {"Baku", "Azeri"} <= set(azerbaijan.aliases)
+    assert "Tel Aviv" in entity_named(dossier, "Israel").aliases
+    assert "Zionist regime" in entity_named(dossier, "Israel").aliases
+    baku_city = entity_named(dossier, "Baku")
+    assert baku_city.type == "place" and baku_city.articles == [A004]
+    assert entity_named(dossier, "Tehran").type == "place"
+
+
+# --------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------
+
+
+def events_of_type(dossier, event_type):
+    return [e for e in dossier.events if e.event_type == event_type]
+
+
+def test_phone_call_is_one_event_from_both_articles(dossier):
+    (call,) = events_of_type(dossier, "phone_call")
+    assert source_articles(call) == {A000, A002}
+    assert call.date is not None and call.date.iso == "2025-06-26"  # 000's Thursday; 002 has no date
+    names = {e.id: e.name for e in dossier.entities}
+    assert {names[p] for p in call.participants} == {"Masoud Pezeshkian", "Ilham Aliyev"}
+
+
+def test_israeli_strikes_are_one_event_and_other_attacks_stay_apart(dossier):
+    attacks = events_of_type(dossier, "attack")
+    names = {e.id: e.name for e in dossier.entities}
+    israeli = [e for e in attacks if "Israel" in {names[p] for p in e.participants} ]
+    assert len(israeli) == 1 and source_articles(israeli[0]) == {A000, A002}
+    assert israeli[0].date.iso == "2025-06-13"
+    # The US strike and Iran's strike on the US base: same type, different agents.
+    assert len(attacks) == 3
+    assert all(len(e.sources) == 1 for e in attacks if e is not israeli[0])
+
+
+def test_same_type_same_actors_different_days_stay_apart():
+    first, second = x000(), x000()
+    second = second.model_copy(update={"article": second.article.model_copy(update={"id": "later"}),
+                                       "events": [second.events[0].model_copy(update={"date_text": "June 2"})]})
+    d = merge([first, second], model="m", prompt_version="p")
+    calls = events_of_type(d, "phone_call")
+    assert len(calls) == 2
+    assert sorted(c.date.iso for c in calls) == ["2025-06-02", "2025-06-26"]
+
+
+def test_different_agents_keep_similar_attacks_apart():
+    """Israel's and the US's strikes on Iranian nuclear sites read alike and
+    share the target; the agent rule keeps them two events."""
+    x = x002()
+    israeli, us = x.events[1], x.events[2]
+    israeli = israeli.model_copy(update={"summary": "strikes on Iranian nuclear sites", "date_text": None})
+    us = us.model_copy(update={"summary": "strikes on Iranian nuclear sites", "date_text": None})
+    d = merge([x.model_copy(update={"events": [israeli, us]})], model="m", prompt_version="p")
+    assert len(events_of_type(d, "attack")) == 2
+    same_agent = us.model_copy(update={"participants": israeli.participants})
+    d = merge([x.model_copy(update={"events": [israeli, same_agent]})], model="m", prompt_version="p")
+    assert len(events_of_type(d, "attack")) == 1
+
+
+def test_events_are_a_timeline(dossier):
+    keys = [(e.date is None or e.date.iso is None, e.date.iso if e.date and e.date.iso else "") for e in dossier.events]
+    assert keys == sorted(keys)
+    assert dossier.events[-1].date is None or dossier.events[-1].date.iso is None
+
+
+# --------------------------------------------------------------------------
+# Statements
+# --------------------------------------------------------------------------
+
+
+def test_aliyev_denial_is_one_statement_with_both_sources(dossier):
+    aliyev = entity_named(dossier, "Ilham Aliyev")
+    denial = [s for s in dossier.statements if s.speaker == aliyev.id and source_articles(s) == {A000, A002}]
+    assert len(denial) == 1
+    (statement,) = denial
+    # One source quotes, the other paraphrases: both kinds stay visible.
+    assert statement.kind == "quote"
+    assert {s.kind for s in statement.sources} == {"quote", "paraphrase"}
+    assert statement.content.startswith("the Azerbaijani government would not")
+    # Aliyev's other statements (drills, sovereignty) were not swallowed.
+    assert len([s for s in dossier.statements if s.speaker == aliyev.id]) == 3
+
+
+def test_statement_threshold_separates_seed_pairs():
+    same = similarity(
+        text_key("the Azerbaijani government would not in any way allow its skies to be used against the friendly "
+                 "and brotherly country"),
+        text_key("his government maintains full control over its airspace and would never permit it to be used "
+                 "against Iran"),
+    )
+    different = similarity(
+        text_key("Every country can conduct military drill, it’s their sovereign right. But why now and why on our border?"),
+        text_key("We respect our sovereign rights and non interference in our internal matters."),
+    )
+    assert different < STATEMENT_SIM <= same
+    assert not statements_match(text_key("denied"), text_key("denied the reports of Israeli drones"))
+
+
+# --------------------------------------------------------------------------
+# Stances
+# --------------------------------------------------------------------------
+
+
+def test_azerbaijan_non_use_stance_is_a_dated_timeline(dossier):
+    azerbaijan, iran = entity_named(dossier, "Azerbaijan"), entity_named(dossier, "Iran")
+    (timeline,) = [s for s in dossier.stances if s.holder == azerbaijan.id and s.target == iran.id]
+    assert len(timeline.assertions) == 5
+    dated = [a.date.iso for a in timeline.assertions if a.date and a.date.iso]
+    assert dated == ["2022-12-16", "2023-03-10"]
+    assert [a.source.article_id for a in timeline.assertions][:2] == [A001, A004]
+    names = {e.id: e.name for e in dossier.entities}
+    speakers = {names[a.speaker] for a in timeline.assertions}
+    assert speakers == {"Khazar Ibrahim", "Mukhtar Mammadov", "Jeyhun Bayramov", "Ilham Aliyev"}
+    assert timeline.latest_polarity == "oppose" and timeline.changed is False
+
+
+def test_topic_grouping_rule():
+    assert topics_match(text_key("use territory"), text_key("airspace use"))
+    assert not topics_match(text_key("use territory"), text_key("relations with Israel"))
+
+
+def test_changed_polarity_is_flagged():
+    x = x001()
+    flipped = x.stances[0].model_copy(update={"polarity": "support", "date_text": "June 2025"})
+    later = x.model_copy(update={"article": x.article.model_copy(update={"id": "zz-later"}), "stances": [flipped]})
+    d = merge([x, later], model="m", prompt_version="p")
+    (timeline,) = d.stances
+    assert [a.polarity for a in timeline.assertions] == ["oppose", "support"]
+    assert timeline.changed and timeline.latest_polarity == "support"
+
+
+# --------------------------------------------------------------------------
+# Disputes
+# --------------------------------------------------------------------------
+
+
+def test_accusation_and_denial_are_kept_side_by_side(dossier):
+    iran, azerbaijan = entity_named(dossier, "Iran"), entity_named(dossier, "Azerbaijan")
+    presence = [d for d in dossier.disputes if {c.by for c in d.claims} == {iran.id, azerbaijan.id}]
+    assert len(presence) == 1
+    claims = {c.by: c for c in presence[0].claims}
+    assert "deny" in claims[azerbaijan.id].claim and "oppose" in claims[iran.id].claim
+    assert all(c.sources and c.sources[0].article_id == A003 for c in presence[0].claims)
+
+
+def test_conflicting_figures_make_a_dispute():
+    x = x003()
+    t = seed_text(A003)
+    other = x.model_copy(update={
+        "article": x.article.model_copy(update={"id": "zz-other"}),
+        "events": [x.events[1].model_copy(update={"summary": "Nagorno-Karabakh war claimed over 5,000 lives"})],
+        "statements": [], "stances": [],
+    })
+    d = merge([x, other], model="m", prompt_version="p")
+    (war,) = events_of_type(d, "casualties")
+    assert source_articles(war) == {A003, "zz-other"}
+    (dispute,) = [p for p in d.disputes if p.topic == war.summary]
+    assert sorted(c.claim for c in dispute.claims) == [
+        "Nagorno-Karabakh war claimed over 5,000 lives", "Nagorno-Karabakh war claimed over 6,000 lives"]
+    assert t  # the seed text is the evidence of both sides
+
+
+def test_figures_ignore_years_and_dates():
+    assert figures("killed 40 people on June 13 in 2025", ignore="June 13") == frozenset({"40"})
+
+
+# --------------------------------------------------------------------------
+# Determinism and stability
+# --------------------------------------------------------------------------
+
+
+def test_metadata_and_usage(dossier):
+    assert [a.id for a in dossier.articles] == sorted(PUBLISHED)
+    assert dossier.run.usage == Usage(calls=5, prompt_tokens=500, completion_tokens=50)
+    assert (dossier.run.model, dossier.run.prompt_version) == ("test-model", "p1")
+
+
+def test_order_independent(dossier):
+    expected = canonical_json(dossier)
+    rng = random.Random(7)
+    for _ in range(5):
+        xs = [b() for b in ALL]
+        rng.shuffle(xs)
+        xs = [x.model_copy(update={"events": rng.sample(x.events, len(x.events)),
+                                   "stances": rng.sample(x.stances, len(x.stances))}) for x in xs]
+        assert canonical_json(merge(xs, model="test-model", prompt_version="p1")) == expected
+
+
+SECTIONS = ("articles", "disputes", "entities", "events", "stances", "statements")
+
+
+def line_owners(dossier) -> list[str]:
+    """For each line of canonical_json(dossier): "section:item-id", or the top-level key."""
+    lines = canonical_json(dossier).splitlines()
+    plain = dossier.model_dump(mode="json")
+    owners = ["dossier"] * len(lines)
+    number = 1
+    for key in sorted(plain):  # canonical_json sorts keys
+        value = plain[key]
+        height = len(canonical_json(value).splitlines())
+        owners[number:number + height] = [key] * height
+        if key in SECTIONS and value:
+            row = number + 1  # after the opening bracket
+            for item in value:
+                item_height = len(canonical_json(item).splitlines())
+                owners[row:row + item_height] = [f"{key}:{item['id']}"] * item_height
+                row += item_height
+        number += height
+    return owners
+
+
+def related_ids(dossier, article_id: str) -> set[str]:
+    """IDs of every dossier item that article contributes to."""
+    ids = {a.id for a in dossier.articles if a.id == article_id}
+    ids |= {e.id for e in dossier.entities if article_id in e.articles}
+    ids |= {e.id for e in [*dossier.events, *dossier.statements] if article_id in source_articles(e)}
+    ids |= {s.id for s in dossier.stances if article_id in {a.source.article_id for a in s.assertions}}
+    ids |= {d.id for d in dossier.disputes if article_id in {s.article_id for c in d.claims for s in c.sources}}
+    return ids
+
+
+def without_items(dossier, ids: set[str]) -> dict:
+    plain = dossier.model_dump(mode="json")
+    for section in SECTIONS:
+        plain[section] = [item for item in plain[section] if item["id"] not in ids]
+    del plain["run"]
+    return plain
+
+
+def test_adding_an_article_only_changes_lines_of_its_items():
+    before, after = dossier_of(x001, x003), dossier_of(x001, x003, x004)
+    touched = related_ids(after, A004)
+    after_ids = {item.id for section in SECTIONS for item in getattr(after, section)}
+    # Items of A+B that C touched, or whose ID C moved (C's source now sorts first).
+    replaced = {item.id for section in SECTIONS for item in getattr(before, section)
+                if item.id in touched or item.id not in after_ids}
+    # Everything C does not touch is byte-identical, IDs included.
+    assert canonical_json(without_items(before, replaced)) == canonical_json(without_items(after, touched))
+    untouched = {item.id for section in SECTIONS for item in getattr(before, section)} - replaced
+    assert len(untouched) >= 10  # so the check above compares something
+
+    # The textual unified diff shows only lines of C's items (or run totals).
+    before_lines, after_lines = canonical_json(before).splitlines(), canonical_json(after).splitlines()
+    allowed_minus = {line for line, owner in zip(before_lines, line_owners(before))
+                     if owner.split(":", 1)[-1] in replaced or owner == "run"}
+    allowed_plus = {line for line, owner in zip(after_lines, line_owners(after))
+                    if owner.split(":", 1)[-1] in touched or owner == "run"}
+    diff = [line for line in difflib.unified_diff(before_lines, after_lines, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert any(A004 in line for line in diff)
+    for line in diff:
+        allowed = allowed_plus if line.startswith("+") else allowed_minus
+        assert line[1:] in allowed, line
+
+
+def test_event_trace_maps_every_input_event():
+    xs = [b() for b in ALL]
+    result = merge_traced(xs, model="m", prompt_version="p")
+    assert len(result.event_ids) == sum(len(x.events) for x in xs)
+    assert set(result.event_ids.values()) == {e.id for e in result.dossier.events}
+    assert result.event_ids[(A000, 0)] == result.event_ids[(A002, 0)]  # the phone call
