@@ -1,0 +1,383 @@
+"""Articles in: find files, decode them, strip nothing, describe them.
+
+The article text is kept exactly as decoded (newlines normalised to ``\\n``)
+because every evidence offset indexes it. Site furniture (bylines, "Most
+Popular", comment boxes, captions) is not removed from the text; it is
+*marked* as excluded ranges, which the extraction never shows to the model and
+the grounding never accepts as evidence.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .canonical import sha256_text
+from .schema import ArticleMeta
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+DEFAULT_MAX_CHARS = 200_000
+
+
+class ArticleError(Exception):
+    """A file that cannot be read as an article; the message says what to do."""
+
+    def __init__(self, path: str, problem: str, hint: str = ""):
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{path}: {problem}" + (f" — {hint}" if hint else ""))
+
+
+@dataclass(frozen=True)
+class Article:
+    meta: ArticleMeta
+    text: str
+    # Half-open character ranges that are not article body (boilerplate,
+    # headline, byline, captions, embedded instructions to an AI).
+    excluded: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+# --------------------------------------------------------------------------
+# Finding files
+# --------------------------------------------------------------------------
+
+
+def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[ArticleError]]:
+    """Expand files and folders into article files, in a stable order."""
+    found: list[Path] = []
+    errors: list[ArticleError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                errors.append(
+                    ArticleError(
+                        str(path),
+                        "folder holds no articles",
+                        f"put {', '.join(ARTICLE_SUFFIXES)} files in it",
+                    )
+                )
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            errors.append(ArticleError(str(path), "no such file or folder", "check the path"))
+    return found, errors
+
+
+# --------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------
+
+_BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF file",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (docx/xlsx?)",
+}
+
+
+def decode_bytes(data: bytes, path: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise ArticleError(path, f"this is {what}, not text", "convert it to .txt or .html first")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+    if b"\x00" in data[:8192]:
+        raise ArticleError(path, "binary data (NUL bytes), not text", "give a text or HTML file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Legacy Western encodings are the common non-UTF-8 case for scraped
+    # news; cp1252 is a superset of latin-1's printable range.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            path, f"not UTF-8 and not cp1252 text ({exc.reason} at byte {exc.start})", "re-save it as UTF-8"
+        ) from exc
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def looks_like_html(text: str, path: str) -> bool:
+    if path.lower().endswith((".html", ".htm")):
+        return True
+    head = text.lstrip()[:512].lower()
+    return head.startswith("<!doctype html") or head.startswith("<html")
+
+
+def html_to_text(html: str, path: str) -> tuple[str, dict[str, str]]:
+    """Main article text and metadata of a saved web page (trafilatura)."""
+    import trafilatura  # imported here: slow to import, needed only for HTML
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise ArticleError(path, "HTML page with no article text found", "save the article page itself, or paste its text into a .txt file")
+    meta: dict[str, str] = {}
+    doc = trafilatura.extract_metadata(html)
+    if doc is not None:
+        for key in ("title", "sitename", "date"):
+            value = getattr(doc, key, None)
+            if value:
+                meta[key] = str(value)
+    return text, meta
+
+
+# --------------------------------------------------------------------------
+# Metadata: sidecar, front matter, header lines
+# --------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """``NAME.meta.json`` next to the article: title, outlet, published."""
+    sidecar = path.with_name(path.stem + ".meta.json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArticleError(str(sidecar), f"unreadable sidecar ({exc})", "fix or delete the .meta.json file") from exc
+    return {k: str(v) for k, v in data.items() if k in ("title", "outlet", "published") and v}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], int]:
+    """Simple ``key: value`` YAML front matter; returns (fields, body offset)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, 0
+    fields: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    if "date" in fields and "published" not in fields:
+        fields["published"] = fields["date"]
+    if "source" in fields and "outlet" not in fields:
+        fields["outlet"] = fields["source"]
+    return {k: v for k, v in fields.items() if k in ("title", "outlet", "published")}, match.end()
+
+
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+# A full calendar date written in the page header (dateline).
+HEADER_DATE = re.compile(
+    rf"\b(?:{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+)
+_BYLINE = re.compile(r"^By\s*(?P<who>[^-–—|]+?)\s*[-–—|]\s*(?P<rest>.+)$")
+
+
+def parse_iso_date(text: str) -> str | None:
+    """An absolute date to YYYY-MM-DD, via dateparser; None when unsure."""
+    import dateparser  # slow import; only needed here
+
+    parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date().isoformat() if parsed else None
+
+
+# --------------------------------------------------------------------------
+# Boilerplate and other excluded ranges
+# --------------------------------------------------------------------------
+
+BOILERPLATE_LINES = [
+    re.compile(p, re.I)
+    for p in (
+        r"^exit mobile version$",
+        r"^most popular$",
+        r"^your comment$",
+        r"^post a comment$",
+        r"^no comments:?$",
+        r"^related stories$",
+        r"^share this( news| article)?$",
+        r"^to stay updated sign up now$",
+        r"^\[mailpoet_form id=.*\]$",
+        r"^read more:.*$",
+        r"^written by .{0,60}$",
+        r"^by\s*.{0,60}$",
+        r"^\(?photo credit:.*$",
+        r"^image source:.*$",
+        r"^(home|news)\s+\w+(\s+\w+)?\s*$",
+        r"^advertisement$",
+        r"^subscribe.*$",
+    )
+]
+# A line that looks like a photo caption, not reporting.
+CAPTION = re.compile(r"\b(is|are) pictured\b|\bin this (picture|photo)\b|\bphoto:|\(photo\b", re.I)
+# Text addressed to an AI rather than to readers: treated as article content
+# that is never evidence, so an injection cannot become an extraction.
+INJECTION = re.compile(
+    r"ignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?)"
+    r"|disregard (all |the )?(previous|prior|above) |you are (now )?(an? )?(ai|assistant|language model)"
+    r"|system prompt|new instructions:",
+    re.I,
+)
+
+
+def _line_spans(text: str, start: int = 0):
+    offset = start
+    for line in text[start:].split("\n"):
+        yield offset, offset + len(line), line
+        offset += len(line) + 1
+
+
+def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[int, int]]:
+    """Ranges of ``text`` that are not article body."""
+    excluded: list[tuple[int, int]] = []
+    if body_start:
+        excluded.append((0, body_start))
+    header_lines = 0
+    for start, end, line in _line_spans(text, body_start):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        header_lines += 1
+        is_header = header_lines <= 6 and not _reads_like_sentence(stripped) and (
+            bool(title and (stripped in title or title in stripped)) or _is_dateline_or_byline(stripped)
+        )
+        if is_header or any(p.match(stripped) for p in BOILERPLATE_LINES) or CAPTION.search(stripped):
+            excluded.append((start, end))
+        elif INJECTION.search(stripped):
+            excluded.append((start, end))
+    return excluded
+
+
+# --------------------------------------------------------------------------
+# Putting it together
+# --------------------------------------------------------------------------
+
+
+def article_id(text: str) -> str:
+    """Short hash of the normalised text: same article, same ID, whatever the file."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return sha256_text(normalised)[:16]
+
+
+def _is_dateline_or_byline(line: str) -> bool:
+    return bool(_BYLINE.match(line)) or (len(line) <= 60 and HEADER_DATE.search(line) is not None)
+
+
+def _reads_like_sentence(line: str) -> bool:
+    """Body prose rather than a headline: ends like a sentence and is long."""
+    return line.rstrip().endswith((".", "!", "?", ".”", '."')) and len(line.split()) >= 8
+
+
+def first_line_title(text: str, start: int) -> str:
+    lines = [line.strip() for line in text[start:].split("\n") if line.strip()][:4]
+    lines = [line for line in lines if not _is_dateline_or_byline(line)]
+    if not lines:
+        return ""
+    title = lines[0]
+    # "Home International Some Title" followed by "Some Title": keep the clean one.
+    for later in lines[1:]:
+        if later != title and title.endswith(later):
+            return later
+    return title[:300]
+
+
+def header_metadata(text: str, start: int) -> dict[str, str]:
+    """Outlet and publication date from the first lines, when they give them."""
+    found: dict[str, str] = {}
+    lines = [line.strip() for line in text[start:].split("\n") if line.strip()][:6]
+    for line in lines:
+        byline = _BYLINE.match(line)
+        if byline:
+            rest = byline.group("rest").strip()
+            date = HEADER_DATE.search(rest)
+            if date and "published" not in found:
+                iso = parse_iso_date(date.group(0))
+                if iso:
+                    found["published"] = iso
+            elif rest and "outlet" not in found and len(rest) <= 60:
+                found["outlet"] = rest
+            continue
+        date = HEADER_DATE.search(line)
+        if date and "published" not in found and len(line) <= 60:
+            iso = parse_iso_date(date.group(0))
+            if iso:
+                found["published"] = iso
+    return found
+
+
+def article_from_text(
+    text: str,
+    *,
+    path: str = "<memory>",
+    title: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+) -> Article:
+    """Build an Article from decoded text (newlines are normalised here)."""
+    text = normalise_newlines(text)
+    front, body_start = split_front_matter(text)
+    header = header_metadata(text, body_start)
+    title = title or front.get("title") or first_line_title(text, body_start)
+    published_raw = published or front.get("published") or header.get("published")
+    published_iso = parse_iso_date(published_raw) if published_raw and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published_raw) else published_raw
+    meta = ArticleMeta(
+        id=article_id(text[body_start:]),
+        title=title,
+        outlet=outlet or front.get("outlet") or header.get("outlet"),
+        published=published_iso,
+        paths=[path],
+        content_hash=sha256_text(text),
+        chars=len(text),
+    )
+    return Article(meta=meta, text=text, excluded=tuple(find_excluded(text, body_start, title)))
+
+
+def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Read one file as an article, or raise ArticleError saying what to do."""
+    path = Path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(name, f"cannot read ({exc.strerror})", "check permissions") from exc
+    if not data.strip():
+        raise ArticleError(name, "empty file" if not data else "only whitespace", "remove it or add the article text")
+    text = decode_bytes(data, name)
+    if not text.strip():
+        raise ArticleError(name, "only whitespace", "remove it or add the article text")
+    extra: dict[str, str] = {}
+    if looks_like_html(text, name):
+        text, page = html_to_text(text, name)
+        extra = {"title": page.get("title", ""), "outlet": page.get("sitename", ""), "published": page.get("date", "")}
+    text = normalise_newlines(text)
+    if len(text) > max_chars:
+        raise ArticleError(
+            name,
+            f"{len(text):,} characters, over the limit of {max_chars:,}",
+            "split it, or raise the limit with --max-chars",
+        )
+    extra.update(read_sidecar(path))
+    return article_from_text(
+        text,
+        path=name,
+        title=extra.get("title") or None,
+        outlet=extra.get("outlet") or None,
+        published=extra.get("published") or None,
+    )

@@ -1,0 +1,143 @@
+"""Grounding: from a claimed piece of text to verbatim offsets in the article.
+
+Pure functions, no model and no I/O. Everything kept in a dossier passes
+through here: an item is only as good as the span of article text that
+supports it, and the span stored is always the article's own characters
+(``text[start:end]``), never the model's rendering of them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .schema import Evidence
+
+# Characters that models (and editors) swap freely for one another.
+_EQUIVALENT = str.maketrans(
+    {
+        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+        "‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'",
+        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_TRIM = " \t\n\"'.,;:!?…()[]"
+MIN_EVIDENCE_CHARS = 3
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """Text folded for tolerant matching, with a map back to the original."""
+
+    text: str
+    origin: list[int]  # origin[i] = offset in the original of folded char i
+
+
+def _fold(text: str) -> _Folded:
+    """Case-fold, unify quotes and dashes, collapse whitespace runs to one space."""
+    chars: list[str] = []
+    origin: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        char = unicodedata.normalize("NFKC", char).translate(_EQUIVALENT)
+        if char.isspace():
+            if previous_space or not chars:
+                continue
+            char, previous_space = " ", True
+        else:
+            previous_space = False
+        for piece in char.casefold():
+            chars.append(piece)
+            origin.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return _Folded("".join(chars), origin)
+
+
+def _overlaps_any(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(start < r_end and r_start < end for r_start, r_end in ranges)
+
+
+def _first_allowed(starts: list[int], length: int, excluded: tuple[tuple[int, int], ...]) -> int | None:
+    for start in starts:
+        if not _overlaps_any(start, start + length, excluded):
+            return start
+    return None
+
+
+def _all_occurrences(haystack: str, needle: str) -> list[int]:
+    found: list[int] = []
+    position = haystack.find(needle)
+    while position != -1:
+        found.append(position)
+        position = haystack.find(needle, position + 1)
+    return found
+
+
+def locate(claim: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> tuple[int, int] | None:
+    """Offsets of ``claim`` in ``text``, or None when it is not there.
+
+    Exact match first; then tolerant of case, whitespace, curly/straight
+    quotes and dash variants; then with surrounding quotes and punctuation
+    trimmed off the claim. Occurrences inside ``excluded`` ranges
+    (boilerplate) do not count.
+    """
+    claim = claim.strip()
+    if len(claim) < MIN_EVIDENCE_CHARS:
+        return None
+    start = _first_allowed(_all_occurrences(text, claim), len(claim), excluded)
+    if start is not None:
+        return start, start + len(claim)
+    folded_text = _fold(text)
+    for candidate in (claim, claim.strip(_TRIM)):
+        folded_claim = _fold(candidate).text
+        if len(folded_claim) < MIN_EVIDENCE_CHARS:
+            continue
+        for position in _all_occurrences(folded_text.text, folded_claim):
+            start = folded_text.origin[position]
+            end = folded_text.origin[position + len(folded_claim) - 1] + 1
+            if not _overlaps_any(start, end, excluded):
+                return start, end
+    return None
+
+
+def ground(claim: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> Evidence | None:
+    """An Evidence span holding the article's own characters for ``claim``."""
+    span = locate(claim, text, excluded)
+    if span is None:
+        return None
+    start, end = span
+    return Evidence(text=text[start:end], start=start, end=end)
+
+
+def evidence_at(text: str, start: int, end: int) -> Evidence:
+    """Evidence for a span already known to be in the text (e.g. a sentence)."""
+    return Evidence(text=text[start:end], start=start, end=end)
+
+
+def is_grounded(evidence: Evidence, text: str) -> bool:
+    """The invariant every kept item satisfies."""
+    return 0 <= evidence.start < evidence.end <= len(text) and text[evidence.start : evidence.end] == evidence.text
+
+
+_TITLE_WORDS = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether a name (person, country, organisation) is written in the text.
+
+    Tolerant like ``locate``; a leading article ("the") is ignored, and a
+    multi-word name counts when its last word (a surname) is present.
+    """
+    name = _TITLE_WORDS.sub("", name.strip())
+    if len(name) < 2:
+        return False
+    folded_text = _fold(text).text
+    folded_name = _fold(name).text
+    if re.search(r"(?<!\w)" + re.escape(folded_name) + r"(?!\w)", folded_text):
+        return True
+    last = folded_name.split(" ")[-1]
+    return len(last) >= 4 and re.search(r"(?<!\w)" + re.escape(last) + r"(?!\w)", folded_text) is not None
