@@ -1,0 +1,369 @@
+"""Model backends behind one small interface: an openai client and a model id.
+
+* ``EndpointBackend`` - any OpenAI-compatible server (OpenAI, vLLM, Ollama,
+  llama.cpp's server) by base URL, key and model name;
+* ``EmbeddedBackend`` - the embedded GGUF model, started on loopback only when
+  the first uncached article needs it, stopped at exit;
+* ``ReplayBackend`` - model responses recorded from a real run, served from
+  files so tests are fast, offline and deterministic.
+
+Whatever the backend, requests go through the same httpx transport stack:
+retries (tenacity: timeouts, connection errors, 429 honouring Retry-After,
+5xx) -> metering (tokens of every call, retries and re-asks included, each
+logged) -> optional recording -> the network or the replay files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import httpx2
+import openai
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from .canonical import atomic_write_text, canonical_json, sha256_text
+from .schema import Usage
+
+log = logging.getLogger("summariser.model")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = 300.0  # a CPU model writing 600 tokens needs minutes, not seconds
+
+
+class BackendError(RuntimeError):
+    """The model cannot be used at all (wrong URL, key or model name): no point going on."""
+
+
+# --------------------------------------------------------------------------
+# Token metering
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Meter:
+    """Counts every model call and its tokens; the pipeline reads it per article."""
+
+    usage: Usage = field(default_factory=Usage)
+
+    def record(self, prompt_tokens: int, completion_tokens: int, seconds: float, status: int) -> None:
+        self.usage = self.usage + Usage(calls=1, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+        log.info(
+            "model call: status %s, %d prompt + %d completion tokens, %.1fs",
+            status, prompt_tokens, completion_tokens, seconds,
+        )
+
+
+def _usage_of(body: bytes) -> tuple[int, int]:
+    try:
+        usage = json.loads(body).get("usage") or {}
+    except (ValueError, AttributeError):
+        return 0, 0
+    return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+
+
+def _answer_text(body: bytes) -> str:
+    try:
+        return json.loads(body)["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return body[:200].decode("utf-8", "replace")
+
+
+class MeteringTransport(httpx2.BaseTransport):
+    def __init__(self, inner: httpx2.BaseTransport, meter: Meter):
+        self.inner = inner
+        self.meter = meter
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        started = time.perf_counter()
+        response = self.inner.handle_request(request)
+        body = response.read()
+        prompt, completion = _usage_of(body)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("model answer: %s", _answer_text(body))
+        self.meter.record(prompt, completion, time.perf_counter() - started, response.status_code)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# --------------------------------------------------------------------------
+# Retries
+# --------------------------------------------------------------------------
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx2.Response):
+        self.response = response
+
+
+def _retry_after(response: httpx2.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, (_RetryableStatus, httpx2.TimeoutException, httpx2.NetworkError))
+
+
+class RetryTransport(httpx2.BaseTransport):
+    """Retries what a later attempt may fix, with exponential backoff.
+
+    A 429's Retry-After is honoured (capped by ``max_wait``). After the last
+    attempt the final response (or error) goes up to the openai client.
+    """
+
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        attempts: int = 3,
+        base_wait: float = 1.0,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.inner = inner
+        self.attempts = max(1, attempts)
+        self.base_wait = base_wait
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        stated = _retry_after(exc.response) if isinstance(exc, _RetryableStatus) else None
+        backoff = self.base_wait * 2 ** (state.attempt_number - 1)
+        return min(self.max_wait, stated if stated is not None else backoff)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        what = f"HTTP {exc.response.status_code}" if isinstance(exc, _RetryableStatus) else type(exc).__name__
+        log.warning("model request failed (%s); retrying (attempt %d of %d)", what, state.attempt_number + 1, self.attempts)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()  # the body must be replayable on each attempt
+
+        def attempt() -> httpx2.Response:
+            response = self.inner.handle_request(request)
+            if response.status_code in RETRY_STATUSES:
+                response.read()
+                raise _RetryableStatus(response)
+            return response
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=retry_if_exception(_is_transient),
+            before_sleep=self._before_sleep,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except _RetryableStatus as exc:
+            return exc.response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# --------------------------------------------------------------------------
+# Recording and replay
+# --------------------------------------------------------------------------
+
+
+def request_key(body: bytes) -> str:
+    """Recordings are found by the canonical JSON of the request body."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return sha256_text(body.decode("utf-8", "replace"))[:20]
+    return sha256_text(canonical_json(payload, indent=None))[:20]
+
+
+class RecordingTransport(httpx2.BaseTransport):
+    """Passes requests through and saves each successful exchange as a fixture."""
+
+    def __init__(self, inner: httpx2.BaseTransport, directory: Path):
+        self.inner = inner
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        response = self.inner.handle_request(request)
+        content = response.read()
+        if response.status_code == 200:
+            record = {"request": json.loads(body), "response": json.loads(content), "status": 200}
+            atomic_write_text(self.directory / f"{request_key(body)}.json", canonical_json(record))
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class ReplayTransport(httpx2.BaseTransport):
+    """Answers from recorded exchanges; an unrecorded request is a clear 404."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        path = self.directory / f"{request_key(body)}.json"
+        if not path.is_file():
+            message = (
+                f"no recorded response for this request in {self.directory} "
+                "(prompts or schemas changed? re-record: see tests/fixtures/recorded/README.md)"
+            )
+            return httpx2.Response(404, json={"error": {"message": message, "type": "replay_miss"}}, request=request)
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return httpx2.Response(record.get("status", 200), json=record["response"], request=request)
+
+
+# --------------------------------------------------------------------------
+# Backends
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class BackendOptions:
+    attempts: int = 3
+    timeout: float = DEFAULT_TIMEOUT
+    record_dir: Path | None = None
+
+
+class Backend:
+    """One model reachable through the openai client."""
+
+    model_id: str = ""
+
+    def __init__(self, options: BackendOptions | None = None):
+        self.options = options or BackendOptions()
+        self.meter = Meter()
+        self._client: openai.OpenAI | None = None
+
+    # Subclasses say where requests go.
+    def _base_transport(self) -> httpx2.BaseTransport:
+        return httpx2.HTTPTransport()
+
+    def _base_url(self) -> str:
+        raise NotImplementedError
+
+    def _api_key(self) -> str:
+        return "not-needed"
+
+    def describe(self) -> str:
+        return self.model_id
+
+    def client(self) -> openai.OpenAI:
+        if self._client is None:
+            transport: httpx2.BaseTransport = self._base_transport()
+            if self.options.record_dir is not None:
+                transport = RecordingTransport(transport, self.options.record_dir)
+            transport = MeteringTransport(transport, self.meter)
+            transport = RetryTransport(transport, attempts=self.options.attempts)
+            http = httpx2.Client(transport=transport, timeout=self.options.timeout)
+            # Retries live in our transport, where they are logged and metered.
+            self._client = openai.OpenAI(
+                base_url=self._base_url(), api_key=self._api_key(), http_client=http, max_retries=0,
+                timeout=self.options.timeout,
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> "Backend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class EndpointBackend(Backend):
+    def __init__(self, base_url: str, model: str, api_key: str | None = None, options: BackendOptions | None = None):
+        super().__init__(options)
+        self.base_url = base_url.rstrip("/")
+        self.model_id = model
+        self.api_key = api_key or "not-needed"
+
+    def _base_url(self) -> str:
+        return self.base_url
+
+    def _api_key(self) -> str:
+        return self.api_key
+
+    def describe(self) -> str:
+        return f"{self.model_id} at {self.base_url}"
+
+
+class EmbeddedBackend(Backend):
+    """The embedded model; the server starts on first use, so a fully cached run never loads it."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        threads: int | None = None,
+        options: BackendOptions | None = None,
+        say: Callable[[str], None] | None = None,
+        verbose: bool = False,
+    ):
+        super().__init__(options)
+        from .embedded import EMBEDDED_MODELS
+
+        self.model_name = model
+        path = Path(model).expanduser()
+        self.model_id = model if model in EMBEDDED_MODELS else f"gguf:{path.name}"
+        self.threads = threads
+        self.say = say
+        self.verbose = verbose
+        self._server = None
+
+    def _base_url(self) -> str:
+        from .embedded import EmbeddedServer, resolve_model_path
+
+        path = resolve_model_path(self.model_name, progress=self._joining)
+        self._server = EmbeddedServer(path, threads=self.threads, model_id=self.model_id, verbose=self.verbose, log=self.say)
+        self._server.start()
+        return self._server.base_url
+
+    def _joining(self, done: int, total: int) -> None:
+        if self.say and (done == total or done % (256 * 1024 * 1024) < 4 * 1024 * 1024):
+            self.say(f"joining model parts: {done / 1e6:,.0f} / {total / 1e6:,.0f} MB")
+
+    def describe(self) -> str:
+        return f"{self.model_id} (embedded, local)"
+
+    def close(self) -> None:
+        super().close()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+class ReplayBackend(Backend):
+    def __init__(self, directory: Path, model: str, options: BackendOptions | None = None):
+        super().__init__(options or BackendOptions(attempts=1))
+        self.directory = Path(directory)
+        self.model_id = model
+
+    def _base_transport(self) -> httpx2.BaseTransport:
+        return ReplayTransport(self.directory)
+
+    def _base_url(self) -> str:
+        return "http://replay.invalid/v1"
+
+    def describe(self) -> str:
+        return f"{self.model_id} (replayed from {self.directory})"
