@@ -138,7 +138,9 @@ def html_to_text(html: str, path: str) -> tuple[str, dict[str, str]]:
     if not text or not text.strip():
         raise ArticleError(path, "HTML page with no article text found", "save the article page itself, or paste its text into a .txt file")
     meta: dict[str, str] = {}
-    doc = trafilatura.extract_metadata(html)
+    # extensive=False: dates from the page's metadata only; a footer's
+    # copyright year is not a publication date.
+    doc = trafilatura.extract_metadata(html, extensive=False)
     if doc is not None:
         for key in ("title", "sitename", "date"):
             value = getattr(doc, key, None)
@@ -216,14 +218,17 @@ BOILERPLATE_LINES = [
         r"^to stay updated sign up now$",
         r"^\[mailpoet_form id=.*\]$",
         r"^read more:.*$",
-        r"^written by .{0,60}$",
-        r"^by\s*.{0,60}$",
         r"^\(?photo credit:.*$",
         r"^image source:.*$",
         r"^(home|news)\s+\w+(\s+\w+)?\s*$",
         r"^advertisement$",
-        r"^subscribe.*$",
     )
+]
+# Site furniture that can also start a real sentence ("By Thursday, ...",
+# "Subscribers saw ..."): boilerplate only when the line does not read as one.
+BYLINE_LINES = [
+    re.compile(p, re.I)
+    for p in (r"^written by .{0,60}$", r"^by\s*.{0,60}$", r"^subscribe.*$")
 ]
 # A line that looks like a photo caption, not reporting.
 CAPTION = re.compile(r"\b(is|are) pictured\b|\bin this (picture|photo)\b|\bphoto:|\(photo\b", re.I)
@@ -258,7 +263,10 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
         is_header = header_lines <= 6 and not _reads_like_sentence(stripped) and (
             bool(title and (stripped in title or title in stripped)) or _is_dateline_or_byline(stripped)
         )
-        if is_header or any(p.match(stripped) for p in BOILERPLATE_LINES) or CAPTION.search(stripped):
+        furniture = any(p.match(stripped) for p in BOILERPLATE_LINES) or (
+            not _reads_like_sentence(stripped) and any(p.match(stripped) for p in BYLINE_LINES)
+        )
+        if is_header or furniture or CAPTION.search(stripped):
             excluded.append((start, end))
         elif INJECTION.search(stripped):
             excluded.append((start, end))

@@ -126,15 +126,28 @@ def is_grounded(evidence: Evidence, text: str) -> bool:
 _TITLE_WORDS = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
-def mentions(name: str, text: str) -> bool:
+def blank_out(text: str, excluded: tuple[tuple[int, int], ...]) -> str:
+    """The text with excluded ranges replaced by spaces (offsets unchanged)."""
+    if not excluded:
+        return text
+    chars = list(text)
+    for start, end in excluded:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def mentions(name: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> bool:
     """Whether a name (person, country, organisation) is written in the text.
 
     Tolerant like ``locate``; a leading article ("the") is ignored, and a
-    multi-word name counts when its last word (a surname) is present.
+    multi-word name counts when its last word (a surname) is present. Names
+    only in excluded ranges (boilerplate, text addressed to an AI) do not
+    count: an injected line cannot lend its names to an extraction.
     """
     name = _TITLE_WORDS.sub("", name.strip())
     if len(name) < 2:
         return False
+    text = blank_out(text, excluded)
     folded_text = _fold(text).text
     folded_name = _fold(name).text
     if re.search(r"(?<!\w)" + re.escape(folded_name) + r"(?!\w)", folded_text):

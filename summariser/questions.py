@@ -3,9 +3,12 @@
 A small model on a CPU is slow to write and easily confused, so each question
 asks for little: sentence numbers instead of copied text, names instead of
 prose, short capped fields. Validators check every answer against the article
-(through ``validation_context``) and explain what is wrong, so instructor can
-re-ask with the message; ``problems_*`` are the same checks, item by item, used
-to drop what is still wrong after the last re-ask.
+(through instructor's validation ``context``) and explain what is wrong, so
+instructor can re-ask with the message. Only problems that would lose the
+item are re-asked (a sentence or speaker that is not in the article): a re-ask
+costs a CPU model as much as the first answer. A bad optional field (an
+addressee, participant or place not in the article) is removed by
+``repair_*`` instead, and ``problems_*`` list every problem of an item.
 
 Field descriptions are instructions to the model: prompts/ renders them.
 """
@@ -13,13 +16,16 @@ Field descriptions are instructions to the model: prompts/ renders them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .articles import Article
 from .grounding import mentions
 from .prepass import Sentence
+from .entities import normalise_text, state_of
 from .schema import EventType, Polarity
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them"}
@@ -31,9 +37,6 @@ class QuestionContext:
 
     article: Article
     sentences: dict[int, Sentence]
-    # Statements offered to the stance question, by their number in the list.
-    statements: dict[int, "SpeechAct"] = field(default_factory=dict)
-    statement_sentences: dict[int, int] = field(default_factory=dict)
 
 
 def _context(info: ValidationInfo) -> QuestionContext | None:
@@ -53,13 +56,26 @@ def _check_name(label: str, name: str | None, ctx: QuestionContext, sentence: in
     if name.strip().lower() in PRONOUNS:
         where = f" (see the sentences before [{sentence}])" if sentence else ""
         return [f"{label} '{name}' is a pronoun: write the name it refers to{where}"]
-    if not mentions(name, ctx.article.text):
+    if not mentions(name, ctx.article.text, ctx.article.excluded):
         return [f"{label} '{name}' does not appear in the article: copy the name exactly as written there"]
     return []
 
 
+_NULL_WORDS = {"", "null", "none", "n/a", "unknown", "nobody", "no one"}
+
+
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_words_are_null(cls, value: object) -> object:
+        # Small models write the string "null" where they mean null.
+        if isinstance(value, str) and value.strip().casefold() in _NULL_WORDS:
+            return None
+        if isinstance(value, list):
+            return [v for v in value if not (isinstance(v, str) and v.strip().casefold() in _NULL_WORDS)]
+        return value
 
 
 # --------------------------------------------------------------------------
@@ -75,15 +91,60 @@ class SpeechAct(_Answer):
         "A country or organisation only if no person is named. Never a pronoun.",
     )
     addressee: str | None = Field(
-        default=None, max_length=60, description="Who it was said to or about, if the sentence names them; else null."
+        default=None, max_length=60, description="Who it was said to, if the sentence names them; else null."
     )
+    stance: Polarity | None = Field(
+        default=None,
+        description="The speaker's position toward another actor: support = backs, praises, reassures or "
+        "cooperates; oppose = criticises, accuses, threatens or acts against; deny = rejects its claim "
+        "or accusation; null if none.",
+    )
+    target: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The other actor that position is toward (country, person or organisation), "
+        "never the speaker's own side; null if no stance.",
+    )
+    topic: str | None = Field(default=None, max_length=40, description="What the stance is about, in at most 5 words; else null.")
 
 
 def problems_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
-    found = _check_sentence(item.sentence, ctx)
-    found += _check_name("speaker", item.speaker, ctx, item.sentence)
-    found += _check_name("addressee", item.addressee, ctx, item.sentence)
-    return found
+    return _fatal_speech_act(item, ctx) + _optional_speech_act(item, ctx)[1]
+
+
+def _fatal_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
+    return _check_sentence(item.sentence, ctx) + _check_name("speaker", item.speaker, ctx, item.sentence)
+
+
+def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[str, object], list[str]]:
+    """Problems with fields the statement can live without, and the update that removes them."""
+    update: dict[str, object] = {}
+    found: list[str] = []
+    for name in ("addressee", "target"):
+        problems = _check_name(name, getattr(item, name), ctx, item.sentence)
+        if problems:
+            update[name] = None
+            found += problems
+    if item.target and "target" not in update:
+        role = speaker_role(ctx.article.text, item.speaker)
+        if _same_side(item.target, item.speaker, role):
+            update["target"] = None
+            found.append(
+                f"target '{item.target}' is the speaker's own side: give the other actor the stance is toward, or null"
+            )
+    if "target" in update:
+        update.update(stance=None, topic=None)
+    return update, found
+
+
+def repair_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[SpeechAct | None, list[str]]:
+    """After the last re-ask: drop the statement if its sentence or speaker is wrong,
+    else keep it without the fields that are (a wrong 'target' drops only the stance)."""
+    fatal = _fatal_speech_act(item, ctx)
+    if fatal:
+        return None, fatal
+    update, found = _optional_speech_act(item, ctx)
+    return (item.model_copy(update=update) if update else item), found
 
 
 class StatementsAnswer(_Answer):
@@ -93,7 +154,7 @@ class StatementsAnswer(_Answer):
     def _grounded(self, info: ValidationInfo) -> "StatementsAnswer":
         ctx = _context(info)
         if ctx is not None:
-            _raise_if_any((f"statement {i}", problems_speech_act(s, ctx)) for i, s in enumerate(self.statements, 1))
+            _raise_if_any((f"statement {i}", _fatal_speech_act(s, ctx)) for i, s in enumerate(self.statements, 1))
         return self
 
 
@@ -104,7 +165,7 @@ class StatementsAnswer(_Answer):
 
 class Happening(_Answer):
     sentence: int = Field(description="Number of the sentence that reports the event.")
-    what: str = Field(max_length=80, description="What happened, in at most 8 words, e.g. 'Israel struck Iranian nuclear sites'.")
+    what: str = Field(max_length=60, description="What happened, in at most 8 words, e.g. 'Israel struck Iranian nuclear sites'.")
     type: EventType = Field(description="The kind of event.")
     by: list[str] = Field(default_factory=list, max_length=3, description="Who did it: names from the article.")
     to: list[str] = Field(default_factory=list, max_length=3, description="Who it was done to or with: names from the article.")
@@ -112,89 +173,82 @@ class Happening(_Answer):
 
 
 def problems_happening(item: Happening, ctx: QuestionContext) -> list[str]:
+    return _fatal_happening(item, ctx) + _optional_happening(item, ctx)[1]
+
+
+def _fatal_happening(item: Happening, ctx: QuestionContext) -> list[str]:
     found = _check_sentence(item.sentence, ctx)
-    for name in item.by:
-        found += _check_name("participant", name, ctx, item.sentence)
-    for name in item.to:
-        found += _check_name("participant", name, ctx, item.sentence)
-    found += _check_name("place", item.where, ctx, item.sentence)
-    if not item.what.strip():
+    if not item.what or not item.what.strip():
         found.append("'what' is empty: say what happened in a few words")
     return found
 
 
+def _optional_happening(item: Happening, ctx: QuestionContext) -> tuple[dict[str, object], list[str]]:
+    update: dict[str, object] = {}
+    found: list[str] = []
+    for side in ("by", "to"):
+        names = getattr(item, side)
+        kept = []
+        for name in names:
+            problems = _check_name("participant", name, ctx, item.sentence)
+            found += problems
+            if not problems:
+                kept.append(name)
+        if len(kept) != len(names):
+            update[side] = kept
+    problems = _check_name("place", item.where, ctx, item.sentence)
+    if problems:
+        update["where"] = None
+        found += problems
+    return update, found
+
+
+def repair_happening(item: Happening, ctx: QuestionContext) -> tuple[Happening | None, list[str]]:
+    fatal = _fatal_happening(item, ctx)
+    if fatal:
+        return None, fatal
+    update, found = _optional_happening(item, ctx)
+    return (item.model_copy(update=update) if update else item), found
+
+
 class EventsAnswer(_Answer):
-    events: list[Happening] = Field(max_length=12, description="Things that happened (not opinions), one per event.")
+    events: list[Happening] = Field(max_length=8, description="Things that happened (not opinions), one per event.")
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> "EventsAnswer":
         ctx = _context(info)
         if ctx is not None:
-            _raise_if_any((f"event {i}", problems_happening(e, ctx)) for i, e in enumerate(self.events, 1))
+            _raise_if_any((f"event {i}", _fatal_happening(e, ctx)) for i, e in enumerate(self.events, 1))
         return self
 
 
 # --------------------------------------------------------------------------
-# Stances: whose position toward whom
+# Stances: derived from statements, holder = the speaker's side
 # --------------------------------------------------------------------------
 
 
-class Position(_Answer):
-    statement: int = Field(description="Number of the statement in the list.")
-    holder: str = Field(
-        max_length=40,
-        description="Who holds the position: the speaker, or the country or organisation the speaker speaks for.",
-    )
-    target: str = Field(max_length=40, description="Toward whom the position is held: a country, person or organisation.")
-    topic: str = Field(max_length=60, description="What it is about, in at most 6 words.")
-    polarity: Polarity = Field(
-        description="support = backs, praises, reassures or cooperates with the target; "
-        "oppose = criticises, accuses, threatens or acts against the target; "
-        "deny = rejects a claim or accusation; neutral = none of these."
-    )
-
-
-def _same_side(holder: str, speaker: str, role: str | None, sentence_text: str) -> bool:
-    """The direction check: a stance belongs to the speaker or the side they speak for."""
-    folded = holder.casefold().strip()
-    candidates = [speaker, role or "", sentence_text]
-    if any(folded and folded in c.casefold() for c in candidates[:2]):
+def _same_side(actor: str, speaker: str, role: str | None) -> bool:
+    """Whether `actor` is the speaker or the side they speak for (the direction check)."""
+    folded = actor.casefold().strip()
+    if not folded:
+        return False
+    if folded in speaker.casefold() or speaker.casefold() in folded:
         return True
-    if any(word in speaker.casefold() for word in folded.split() if len(word) >= 4):
+    if role and folded in role.casefold():
         return True
-    # "Azerbaijan" held by a speaker described in the sentence as Azeri/Azerbaijani.
-    stem = folded[:5]
-    return len(stem) >= 4 and stem in (role or "").casefold()
+    # "Azerbaijan" and a speaker described as "Azerbaijani President".
+    side = speaker_side(speaker, role)
+    return side is not None and side.casefold() == folded
 
 
-def problems_position(item: Position, ctx: QuestionContext) -> list[str]:
-    if item.statement not in ctx.statements:
-        return [f"statement {item.statement} is not in the list: use a listed number"]
-    act = ctx.statements[item.statement]
-    found = _check_name("holder", item.holder, ctx) + _check_name("target", item.target, ctx)
-    if found:
-        return found
-    if item.holder.casefold().strip() == item.target.casefold().strip():
-        return [f"holder and target are both '{item.holder}': the target is who the position is about"]
-    sentence = ctx.sentences[act.sentence]
-    role = _speaker_role(ctx.article.text, act.speaker)
-    if not _same_side(item.holder, act.speaker, role, sentence.text):
-        return [
-            f"holder '{item.holder}' is not the speaker '{act.speaker}' nor the side they speak for: "
-            "the holder is who expresses the position"
-        ]
-    return []
-
-
-class StancesAnswer(_Answer):
-    stances: list[Position] = Field(max_length=16, description="Positions expressed in the statements; skip neutral facts.")
-
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> "StancesAnswer":
-        ctx = _context(info)
-        if ctx is not None:
-            _raise_if_any((f"stance {i}", problems_position(p, ctx)) for i, p in enumerate(self.stances, 1))
-        return self
+def speaker_side(speaker: str, role: str | None) -> str | None:
+    """The state a speaker speaks for, from their role as written ('Azerbaijani President' -> Azerbaijan)."""
+    for text in (role or "", speaker):
+        for word in re.findall(r"[A-Z][\w\-]+", text):
+            state = state_of(normalise_text(word))
+            if state:
+                return state
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -222,8 +276,9 @@ def _speaker_role(text: str, speaker: str) -> str | None:
     if len(surname) < 3:
         return None
     pattern = re.compile(
-        r"((?:[A-Z][\w’'\-]*\s+){0,4}?" + _ROLE_WORDS + r"(?:\s+(?:of|to)\s+(?:the\s+)?[A-Z][\w\-]*)?)\s*,?\s+"
-        r"(?:[A-Z][\w\-]*\s+){0,2}" + re.escape(surname) + r"\b"
+        # [^\S\n]: spaces but not a line break, so a role never reaches into the line before.
+        r"((?:[A-Z][\w’'\-]*[^\S\n]+){0,4}?" + _ROLE_WORDS + r"(?:[^\S\n]+(?:of|to)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w\-]*)?)[^\S\n]*,?[^\S\n]+"
+        r"(?:[A-Z][\w\-]*[^\S\n]+){0,2}" + re.escape(surname) + r"\b"
     )
     best: str | None = None
     for match in pattern.finditer(text):
@@ -234,3 +289,43 @@ def _speaker_role(text: str, speaker: str) -> str | None:
 
 
 speaker_role = _speaker_role
+
+
+# --------------------------------------------------------------------------
+# Per-chunk questions: the grammar only allows numbers that exist
+# --------------------------------------------------------------------------
+
+
+def _numbers_field(numbers: list[int], description: str) -> tuple[object, object]:
+    return (Literal[tuple(numbers)], Field(description=description))  # type: ignore[valid-type]
+
+
+def statements_question(numbers: list[int], limit: int = 16) -> type[StatementsAnswer]:
+    """StatementsAnswer narrowed to these candidate sentences.
+
+    With llama.cpp's grammar the model cannot cite a sentence that is not a
+    candidate, nor list more entries than there are candidates (the repeated
+    list that runs to max_tokens is the commonest small-model failure).
+    """
+    item = create_model(
+        "SpeechAct", __base__=SpeechAct,
+        sentence=_numbers_field(numbers, SpeechAct.model_fields["sentence"].description or ""),
+    )
+    return create_model(
+        "StatementsAnswer", __base__=StatementsAnswer,
+        statements=(list[item], Field(max_length=min(limit, len(numbers)), description=StatementsAnswer.model_fields["statements"].description)),
+    )
+
+
+def events_question(numbers: list[int], limit: int = 8) -> type[EventsAnswer]:
+    item = create_model(
+        "Happening", __base__=Happening,
+        sentence=_numbers_field(numbers, Happening.model_fields["sentence"].description or ""),
+    )
+    return create_model(
+        "EventsAnswer", __base__=EventsAnswer,
+        events=(list[item], Field(max_length=min(limit, len(numbers)), description=EventsAnswer.model_fields["events"].description)),
+    )
+
+
+same_side = _same_side

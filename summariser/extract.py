@@ -1,0 +1,508 @@
+"""Extraction: one article in, one grounded ArticleExtraction out.
+
+For each chunk of the article (short articles are one chunk) the model is
+asked three narrow questions through instructor, in the order that lets
+llama.cpp reuse the article's prompt prefix:
+
+1. statements - which candidate sentences report speech, who spoke, and the
+   position it shows toward another actor, if any (the stance);
+2. events     - which sentences report something that happened.
+
+A stance's holder is the speaker's side, set by rule from the speaker's role
+as written ('Azerbaijani President' -> Azerbaijan), so a small model cannot
+get its direction backwards; the model only names the other actor.
+
+Answers cite sentence numbers and names, never copied prose, so evidence is
+the sentence's own characters (offsets from the pre-pass) and always
+grounded. Validators in ``questions`` check numbers and names against the
+article and re-ask with what was wrong; what is still wrong after the last
+attempt is dropped and counted. Contents, roles and dates come from
+deterministic rules, in the article's own words.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TypeVar
+
+import instructor
+import openai
+from pydantic import BaseModel, ValidationError
+
+from .articles import Article
+from .backends import Backend, BackendError
+from .entities import state_of, normalise_text
+from .grounding import evidence_at, is_grounded
+from .prepass import Sentence, numbered, split_sentences
+from .prompts import describe_fields, prompt_version, render
+from .questions import (
+    Happening,
+    QuestionContext,
+    SpeechAct,
+    repair_happening,
+    repair_speech_act,
+    events_question,
+    same_side,
+    speaker_role,
+    speaker_side,
+    statements_question,
+)
+
+try:  # instructor >= 1.11 keeps its errors under v2.core
+    from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
+except ImportError:  # pragma: no cover - older layouts
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from .schema import (
+    ArticleExtraction,
+    Dropped,
+    Entity,
+    EntityType,
+    Event,
+    Participant,
+    Stance,
+    Statement,
+    Usage,
+)
+
+log = logging.getLogger("summariser.extract")
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """Everything that shapes the model's answers; part of the cache key."""
+
+    attempts: int = 2  # instructor attempts per question: the first answer plus one re-ask
+    chunk_chars: int = 6000  # ~1,500 tokens of article per prompt
+    overlap_sentences: int = 2
+    statements_max_tokens: int = 1200
+    events_max_tokens: int = 700
+    temperature: float = 0.0
+    seed: int = 0
+
+    def generation(self) -> dict[str, object]:
+        return {
+            "attempts": self.attempts,
+            "chunk_chars": self.chunk_chars,
+            "overlap_sentences": self.overlap_sentences,
+            "max_tokens": [self.statements_max_tokens, self.events_max_tokens],
+            "temperature": self.temperature,
+            "seed": self.seed,
+        }
+
+
+class ExtractionError(Exception):
+    """One article could not be extracted; carries what failed and what it cost."""
+
+    def __init__(self, article: Article, question: str, problem: str, usage: Usage):
+        self.article = article
+        self.question = question
+        self.problem = problem
+        self.usage = usage
+        path = article.meta.paths[0] if article.meta.paths else article.id
+        super().__init__(f"{path}: {question} question failed: {problem}")
+
+
+# --------------------------------------------------------------------------
+# Chunks
+# --------------------------------------------------------------------------
+
+
+def chunk_sentences(sentences: list[Sentence], max_chars: int, overlap: int) -> list[list[Sentence]]:
+    """Consecutive runs of sentences of at most ~max_chars, overlapping by a few sentences.
+
+    Numbers stay global, so answers from different chunks cite the same
+    sentence the same way and duplicates from the overlap are easy to join.
+    """
+    chunks: list[list[Sentence]] = []
+    current: list[Sentence] = []
+    size = 0
+    for sentence in sentences:
+        if current and size + len(sentence.text) > max_chars:
+            chunks.append(current)
+            current = current[-overlap:] if overlap else []
+            size = sum(len(s.text) for s in current)
+        current.append(sentence)
+        size += len(sentence.text)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+# --------------------------------------------------------------------------
+# Asking
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Asked:
+    answer: BaseModel
+    dropped: list[Dropped]
+
+
+class Asker:
+    """Asks one article's questions through instructor, salvaging what it can."""
+
+    def __init__(self, backend: Backend, article: Article, settings: ExtractionSettings):
+        self.backend = backend
+        self.article = article
+        self.settings = settings
+        self.client = instructor.from_openai(backend.client(), mode=instructor.Mode.JSON_SCHEMA)
+
+    def messages(self, article_block: str, question: str) -> list[dict[str, str]]:
+        return [
+            {"role": "system", "content": render("system.j2")},
+            {"role": "user", "content": article_block + "\n\n" + question},
+        ]
+
+    def ask(
+        self,
+        kind: str,
+        response_model: type[Answer],
+        messages: list[dict[str, str]],
+        ctx: QuestionContext,
+        max_tokens: int,
+        repair,
+    ) -> Asked:
+        try:
+            answer = self.client.chat.completions.create(
+                model=self.backend.model_id,
+                messages=messages,
+                response_model=response_model,
+                max_retries=max(0, self.settings.attempts - 1),  # instructor counts re-asks
+                context={"question": ctx},
+                temperature=self.settings.temperature,
+                seed=self.settings.seed,
+                max_tokens=max_tokens,
+            )
+            return self._screen(kind, response_model, list(getattr(answer, _list_field(response_model))), ctx, repair)
+        except InstructorRetryException as exc:
+            # instructor wraps a failed API call (404, timeout, refused connection) in
+            # InstructorRetryException too: tell those apart from invalid answers.
+            if isinstance(exc.__cause__, openai.APIError):
+                raise self._api_failure(kind, exc.__cause__) from exc.__cause__
+            return self._salvage(kind, response_model, exc, ctx, repair)
+        except IncompleteOutputException:
+            raise self._error(kind, f"the answer hit the {max_tokens}-token limit (the model was repeating itself?)")
+        except openai.APIError as exc:
+            raise self._api_failure(kind, exc) from exc
+
+    def _api_failure(self, kind: str, exc: openai.APIError) -> Exception:
+        """BackendError when the model cannot be used at all, else this article's ExtractionError."""
+        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError)):
+            return BackendError(f"{_api_message(exc)} — check --model, --base-url and --api-key")
+        if isinstance(exc, openai.APITimeoutError):  # this article was too slow: the others may not be
+            options = self.backend.options
+            return self._error(
+                kind, f"no answer within {options.timeout:g}s ({options.attempts} tries) — raise --timeout"
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            return BackendError(
+                f"cannot reach the model server at {self.backend.client().base_url} ({exc}) "
+                "— is it running? check --base-url"
+            )
+        return self._error(kind, _api_message(exc))
+
+    def _salvage(self, kind, response_model, exc, ctx, repair) -> Asked:
+        """After the last re-ask: screen the last answer item by item. Nothing unchecked is kept."""
+        content = _completion_text(exc.last_completion)
+        if _finish_reason(exc.last_completion) == "length":
+            raise self._error(kind, "the answer hit the token limit (the model was repeating itself?)")
+        try:
+            answer = response_model.model_validate_json(content or "")
+        except ValidationError as error:
+            raise self._error(
+                kind, f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
+            ) from None
+        return self._screen(kind, response_model, list(getattr(answer, _list_field(response_model))), ctx, repair)
+
+    def _screen(self, kind, response_model, items, ctx, repair) -> Asked:
+        """Keep what passes, repair what can live without a bad field, drop (and count) the rest."""
+        kept, dropped = [], []
+        for item in items:
+            repaired, problems = repair(item, ctx)
+            if repaired is None:
+                dropped.append(Dropped(kind=_singular(kind), reason="; ".join(problems), proposed=_abbreviate(item)))
+                continue
+            kept.append(repaired)
+            if getattr(item, "stance", None) and not getattr(repaired, "stance", None):
+                dropped.append(Dropped(kind="stance", reason="; ".join(problems), proposed=_abbreviate(item)))
+        if dropped:
+            log.info("%s: %s answer: kept %d, dropped %d", self.article.id, kind, len(kept), len(dropped))
+        return Asked(response_model.model_construct(**{_list_field(response_model): kept}), dropped)
+
+    def _error(self, question: str, problem: str) -> ExtractionError:
+        return ExtractionError(self.article, question, problem, self.backend.meter.usage)
+
+
+def _api_message(exc: openai.APIError) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) else body.get("message")
+        if message:
+            return f"{exc.__class__.__name__}: {message}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _completion_text(completion: object) -> str:
+    try:
+        return completion.choices[0].message.content or ""  # type: ignore[attr-defined]
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+def _finish_reason(completion: object) -> str | None:
+    try:
+        return completion.choices[0].finish_reason  # type: ignore[attr-defined]
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else error.__class__.__name__
+
+
+def _list_field(model: type[BaseModel]) -> str:
+    (name,) = model.model_fields
+    return name
+
+
+def _singular(kind: str) -> str:
+    return {"statements": "statement", "events": "event", "stances": "stance"}[kind]
+
+
+def _abbreviate(item: BaseModel, limit: int = 160) -> str:
+    text = json.dumps(item.model_dump(), ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------
+# Building the stored items (deterministic, in the article's own words)
+# --------------------------------------------------------------------------
+
+
+def _clean_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    cleaned = " ".join(name.split()).strip(" .,;:\"'“”‘’")
+    return cleaned or None
+
+
+def statement_from(act: SpeechAct, sentence: Sentence, article: Article) -> Statement:
+    quoted = bool(sentence.quotes)
+    return Statement(
+        speaker=_clean_name(act.speaker) or act.speaker,
+        speaker_role=speaker_role(article.text, act.speaker),
+        content=" … ".join(sentence.quotes) if quoted else sentence.text,
+        kind="quote" if quoted else "paraphrase",
+        addressee=_clean_name(act.addressee),
+        date_text=sentence.dates[0] if sentence.dates else None,
+        evidence=evidence_at(article.text, sentence.start, sentence.end),
+    )
+
+
+def _whole_words(text: str, limit: int) -> str:
+    """The grammar cuts a capped field mid-word; drop the dangling fragment."""
+    text = " ".join(text.split())
+    if len(text) >= limit and " " in text:
+        text = text.rsplit(" ", 1)[0]
+    return text.rstrip(" ,;:-")
+
+
+def event_from(happening: Happening, sentence: Sentence, article: Article) -> Event:
+    participants = [Participant(name=n, role="agent") for n in map(_clean_name, happening.by) if n]
+    participants += [Participant(name=n, role="target") for n in map(_clean_name, happening.to) if n]
+    return Event(
+        summary=_whole_words(happening.what, Happening.model_fields["what"].metadata[0].max_length),
+        event_type=happening.type,
+        date_text=sentence.dates[0] if sentence.dates else None,
+        place=_clean_name(happening.where),
+        participants=_unique_participants(participants),
+        evidence=evidence_at(article.text, sentence.start, sentence.end),
+    )
+
+
+def _unique_participants(participants: list[Participant]) -> list[Participant]:
+    seen: set[str] = set()
+    unique = []
+    for participant in participants:
+        key = participant.name.casefold()
+        if key not in seen:
+            seen.add(key)
+            unique.append(participant)
+    return unique
+
+
+def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance | None:
+    """A statement's stance, held by the speaker's side.
+
+    The direction is fixed by rule, not by the model: the holder is the
+    state the speaker's role names ('Azerbaijani President' -> Azerbaijan),
+    else the speaker. When the model gives a stance but no target, the
+    addressee is the target, unless that is the speaker's own side.
+    """
+    if act.stance is None:
+        return None
+    speaker = _clean_name(act.speaker) or act.speaker
+    role = speaker_role(article.text, speaker)
+    target = _clean_name(act.target) or _clean_name(act.addressee)
+    if target is None or same_side(target, speaker, role):
+        return None
+    holder = speaker_side(speaker, role) or speaker
+    if holder.casefold() == target.casefold():
+        return None
+    return Stance(
+        holder=holder,
+        target=target,
+        topic=" ".join((act.topic or "").split()) or "relations",
+        polarity=act.stance,
+        speaker=speaker if speaker.casefold() != holder.casefold() else None,
+        date_text=sentence.dates[0] if sentence.dates else None,
+        evidence=evidence_at(article.text, sentence.start, sentence.end),
+    )
+
+
+_ORG_HINTS = ("ministry", "government", "army", "forces", "agency", "council", "committee", "party",
+              "news", "union", "nations", "organization", "organisation", "office", "idf", "irgc", "nato")
+
+
+def guess_type(name: str, *, is_place: bool = False) -> EntityType:
+    folded = normalise_text(name)
+    if state_of(folded):
+        return "country"
+    if is_place:
+        return "place"
+    if any(hint in folded.split() or hint in folded for hint in _ORG_HINTS):
+        return "organization"
+    words = name.split()
+    if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words if len(w) > 3):
+        return "person"
+    return "other"
+
+
+def entities_of(statements: list[Statement], events: list[Event], stances: list[Stance]) -> list[Entity]:
+    names: dict[str, tuple[str, bool]] = {}
+
+    def add(name: str | None, is_place: bool = False) -> None:
+        if name and name.casefold() not in names:
+            names[name.casefold()] = (name, is_place)
+
+    for statement in statements:
+        add(statement.speaker)
+        add(statement.addressee)
+    for event in events:
+        for participant in event.participants:
+            add(participant.name)
+        add(event.place, is_place=True)
+    for stance in stances:
+        add(stance.holder)
+        add(stance.target)
+        add(stance.speaker)
+    return sorted(
+        (Entity(name=name, type=guess_type(name, is_place=place)) for name, place in names.values()),
+        key=lambda e: (e.name.casefold(), e.name),
+    )
+
+
+# --------------------------------------------------------------------------
+# One article
+# --------------------------------------------------------------------------
+
+
+def _cited(numbers: list[int]) -> str:
+    return ", ".join(f"[{n}]" for n in numbers)
+
+
+def _budget(ceiling: int, items: int, cap: int) -> int:
+    """max_tokens for a list answer: room for every possible item (~80 tokens each
+    as the model writes them), never above the ceiling; a runaway repetition
+    still stops early."""
+    return min(ceiling, 40 + 80 * min(items, cap))
+
+
+def extract_article(article: Article, backend: Backend, settings: ExtractionSettings | None = None) -> ArticleExtraction:
+    """Ask the model about one article and build its grounded extraction.
+
+    Raises ExtractionError when a question gets no usable answer, and
+    BackendError when the model cannot be used at all.
+    """
+    settings = settings or ExtractionSettings()
+    usage_before = backend.meter.usage
+    asker = Asker(backend, article, settings)
+    sentences = split_sentences(article)
+    by_number = {s.number: s for s in sentences}
+    dropped: list[Dropped] = []
+    acts: dict[tuple[int, str], SpeechAct] = {}
+    happenings: dict[tuple[int, str], Happening] = {}
+
+    for chunk in chunk_sentences(sentences, settings.chunk_chars, settings.overlap_sentences):
+        ctx = QuestionContext(article=article, sentences={s.number: s for s in chunk})
+        block = render("article.j2", title=article.meta.title, published=article.meta.published, sentences=numbered(chunk))
+
+        candidates = [s.number for s in chunk if s.is_statement_candidate]
+        if candidates:
+            question = statements_question(candidates)
+            asked = asker.ask(
+                "statements", question,
+                asker.messages(block, render("statements.j2", candidates=_cited(candidates), fields=describe_fields(SpeechAct))),
+                ctx, _budget(settings.statements_max_tokens, len(candidates), 16), repair_speech_act,
+            )
+            dropped += asked.dropped
+            for act in asked.answer.statements:
+                acts.setdefault((act.sentence, act.speaker.casefold()), act)
+
+        numbers = [s.number for s in chunk]
+        asked = asker.ask(
+            "events", events_question(numbers),
+            asker.messages(block, render("events.j2", fields=describe_fields(Happening))),
+            ctx, _budget(settings.events_max_tokens, len(numbers), 8), repair_happening,
+        )
+        dropped += asked.dropped
+        for happening in asked.answer.events:
+            happenings.setdefault((happening.sentence, normalise_text(happening.what)), happening)
+
+    statements = [statement_from(a, by_number[a.sentence], article) for a in acts.values()]
+    events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
+    stances = [s for a in acts.values() if (s := stance_from(a, by_number[a.sentence], article)) is not None]
+    statements, events, stances = (
+        _grounded_only(items, article, kind, dropped)
+        for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
+    )
+    usage = _usage_since(usage_before, backend.meter.usage)
+    return ArticleExtraction(
+        article=article.meta,
+        statements=sorted(statements, key=_item_order),
+        events=sorted(events, key=_item_order),
+        stances=sorted(stances, key=_item_order),
+        entities=entities_of(statements, events, stances),
+        dropped=sorted(dropped, key=lambda d: (d.kind, d.reason, d.proposed)),
+        usage=usage,
+        model=backend.model_id,
+        prompt_version=prompt_version(),
+    )
+
+
+def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropped]) -> list:
+    """The last gate: nothing is kept unless its evidence is the article's text at its offsets."""
+    kept = []
+    for item in items:
+        if is_grounded(item.evidence, article.text):
+            kept.append(item)
+        else:
+            dropped.append(Dropped(kind=kind, reason="evidence not found in the article", proposed=_abbreviate(item)))
+    return kept
+
+
+def _item_order(item: BaseModel) -> tuple:
+    return (item.evidence.start, item.evidence.end, json.dumps(item.model_dump(), sort_keys=True))
+
+
+def _usage_since(before: Usage, after: Usage) -> Usage:
+    return Usage(
+        calls=after.calls - before.calls,
+        prompt_tokens=after.prompt_tokens - before.prompt_tokens,
+        completion_tokens=after.completion_tokens - before.completion_tokens,
+    )

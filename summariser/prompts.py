@@ -1,0 +1,71 @@
+"""Prompt templates: loading, rendering and their version hash.
+
+Templates live in the top-level ``prompts/`` folder (reviewed like code) and
+ship inside the wheel as ``summariser/_data/prompts``. Messages are laid out
+for llama.cpp's prompt cache: a fixed system message, then the numbered
+article, then the question, so the three questions about one article share
+everything up to the question and the article is read only once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+from pydantic import BaseModel
+
+from .canonical import content_id
+
+TEMPLATES = ("system.j2", "article.j2", "statements.j2", "events.j2")
+
+
+def prompts_dir() -> Path:
+    """The checkout's prompts/ when running from source, else the packaged copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "prompts", here / "_data" / "prompts"):
+        if (candidate / "system.j2").is_file():
+            return candidate
+    raise FileNotFoundError("prompt templates not found: reinstall summariser (pip install -e .)")
+
+
+@lru_cache(maxsize=None)
+def template_texts() -> dict[str, str]:
+    folder = prompts_dir()
+    return {name: (folder / name).read_text(encoding="utf-8") for name in TEMPLATES}
+
+
+def prompt_version() -> str:
+    """Hash of every template: changing any prompt invalidates cached extractions."""
+    return content_id("p", template_texts(), length=10)
+
+
+_ENV = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+def render(name: str, **values: object) -> str:
+    return _ENV.from_string(template_texts()[name]).render(**values).strip()
+
+
+def describe_fields(item_model: type[BaseModel]) -> str:
+    """The item model's field descriptions, as the instructions they are written to be."""
+    lines = []
+    for name, info in item_model.model_fields.items():
+        annotation = getattr(info.annotation, "__name__", None) or str(info.annotation)
+        described = info.description or ""
+        if "Literal" in str(info.annotation):
+            described = (described + " One of: " + ", ".join(_literal_values(info.annotation)) + ".").strip()
+        lines.append(f"- {name}: {described}" if described else f"- {name} ({annotation})")
+    return "\n".join(lines)
+
+
+def _literal_values(annotation: object) -> list[str]:
+    from typing import get_args
+
+    values: list[str] = []
+    for arg in get_args(annotation):
+        if isinstance(arg, str):
+            values.append(arg)
+        else:
+            values.extend(_literal_values(arg))
+    return values
