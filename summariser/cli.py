@@ -1,0 +1,319 @@
+"""The command line: `summarise ARTICLES... -o dossier.json` and its helpers.
+
+Thin on purpose: options are turned into a backend, a cache and run options,
+and the work happens in pipeline, evaluate, diff and render.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .articles import DEFAULT_MAX_CHARS
+from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend
+from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
+from .extract import ExtractionSettings
+from .pipeline import Outcome, RunOptions, run, summary_lines
+from . import pipeline
+
+COMMANDS = ("run", "schema", "models", "eval", "diff", "render")
+OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help=(
+        "Turn news articles into one consolidated, source-grounded JSON dossier.\n\n"
+        "  summarise seeds/ -o dossier.json         extract + merge (embedded local model)\n\n"
+        "  summarise seeds/ --base-url URL --model M  use any OpenAI-compatible server\n\n"
+        "  summarise render dossier.json --format html -o report.html\n\n"
+        "  summarise diff old.json new.json          what changed, as Markdown\n\n"
+        "`summarise ARTICLES...` is short for `summarise run ARTICLES...`."
+    ),
+)
+# soft_wrap: a message stays on one line however narrow the console (logs, CI, grep).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+# --------------------------------------------------------------------------
+# run
+# --------------------------------------------------------------------------
+
+
+def choose_backend(
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    model: str | None,
+    model_path: Path | None,
+    local: bool,
+    replay: Path | None,
+    record: Path | None,
+    threads: int | None,
+    attempts: int,
+    timeout: float,
+    say,
+    verbose: bool,
+) -> Backend:
+    """Which model to talk to: replay files, an endpoint, or the embedded model (the default)."""
+    options = BackendOptions(attempts=attempts, timeout=timeout, record_dir=record)
+    if replay is not None:
+        return ReplayBackend(replay, model or "qwen2.5-coder-1.5b", options)
+    if model_path is not None or local or not (base_url or api_key):
+        from .embedded import DEFAULT_MODEL
+
+        return EmbeddedBackend(str(model_path) if model_path else (model or DEFAULT_MODEL),
+                               threads=threads, options=options, say=say, verbose=verbose)
+    if base_url and not model:
+        raise _fail("--base-url needs --model (or SUMMARISER_MODEL): the model name that server serves")
+    return EndpointBackend(base_url or "https://api.openai.com/v1", model or OPENAI_DEFAULT_MODEL, api_key, options)
+
+
+class RichProgress(pipeline.Progress):
+    def __init__(self, console: Console):
+        self.console = console
+        self.bar = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), console=console, transient=False,
+        )
+        self.task = None
+        self.counts = {"cached": 0, "extracted": 0, "failed": 0}
+
+    def _fields(self) -> str:
+        return f"cached {self.counts['cached']} · new {self.counts['extracted']} · failed {self.counts['failed']}"
+
+    def started(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("articles", total=total, counts=self._fields())
+
+    def article_started(self, label: str) -> None:
+        self.bar.update(self.task, description=f"{Path(label).name[:40]}")
+
+    def article_done(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == "failed":
+            self.console.print(f"[red]failed[/] {outcome.label}: {outcome.error}")
+        elif outcome.status == "extracted":
+            x = outcome.extraction
+            self.console.print(
+                f"[green]extracted[/] {outcome.label} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
+                f"{len(x.events)} events, {len(x.stances)} stances, {x.usage.calls} calls"
+            )
+        if outcome.article is not None:
+            self.bar.advance(self.task)
+        self.bar.update(self.task, counts=self._fields())
+
+    def say(self, message: str) -> None:
+        self.console.print(f"[dim]{message}[/]")
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@app.command("run", no_args_is_help=True)
+def run_command(
+    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html) or folders of them."),
+    output: Path = typer.Option(Path("dossier.json"), "-o", "--output", help="Where to write the dossier."),
+    extractions_dir: Optional[Path] = typer.Option(
+        None, "--extractions", help="Folder for per-article extraction files [default: extractions/ next to the dossier]."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", envvar="OPENAI_BASE_URL",
+                                           help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama)."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="OPENAI_API_KEY", help="API key for --base-url or OpenAI."),
+    model: Optional[str] = typer.Option(None, "--model", envvar="SUMMARISER_MODEL",
+                                        help="Model name: an embedded model (see `summarise models`) or the server's model."),
+    model_path: Optional[Path] = typer.Option(None, "--model-path", help="Run any local GGUF file as the embedded model."),
+    local: bool = typer.Option(False, "--local", help="Use the embedded model even if OPENAI_API_KEY is set."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar=CACHE_DIR_ENV, help="Extraction cache folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not update the cache."),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Refuse articles longer than this."),
+    attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
+    http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model [default: all cores]."),
+    replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log every model call with its tokens."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors and the summary."),
+) -> None:
+    """Extract statements, events and stances from ARTICLES and merge them into a dossier.
+
+    Each article is asked a few narrow questions; every kept item carries a
+    verbatim evidence span with offsets into its article. Results are cached
+    per article, so re-running on unchanged articles makes no model call.
+    Exit code: 0 all articles done, 1 some failed, 2 nothing usable.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        # instructor logs each failed attempt at ERROR; the run reports them itself, one line per article.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+        for noisy in ("httpx2", "httpcore2", "openai"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    progress = RichProgress(console)
+    backend = choose_backend(
+        base_url=base_url, api_key=api_key, model=model, model_path=model_path, local=local, replay=replay,
+        record=record, threads=threads, attempts=http_attempts, timeout=timeout, say=progress.say, verbose=verbose,
+    )
+    options = RunOptions(
+        output=output,
+        extractions_dir=extractions_dir or output.parent / "extractions",
+        max_chars=max_chars,
+        settings=ExtractionSettings(attempts=attempts),
+        use_cache=not no_cache,
+    )
+    cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())
+    try:
+        with backend:
+            result = run(list(articles), backend, options, cache=cache, progress=progress)
+    except KeyboardInterrupt:
+        progress.stop()
+        err.print("[yellow]interrupted:[/] finished articles are cached; run the same command again to resume.")
+        raise typer.Exit(130)
+    except Exception as error:  # a model that cannot start, a disk that is full: say so, no traceback
+        progress.stop()
+        if verbose:
+            raise
+        raise _fail(f"{error.__class__.__name__}: {error} (run with -v for details)")
+    finally:
+        if cache is not None:
+            cache.close()
+    progress.stop()
+    for line in summary_lines(result):
+        err.print(line, markup=False)
+    if result.dossier_written:
+        err.print(f"wrote {output}" + (f" and {options.extractions_dir}/" if options.extractions_dir else ""), markup=False)
+    else:
+        err.print(f"no article could be processed; {output} was not written", markup=False)
+    if not result.dossier_written:
+        raise typer.Exit(2)
+    if result.failures:
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------
+# schema, models
+# --------------------------------------------------------------------------
+
+
+@app.command("schema")
+def schema_command(
+    write: bool = typer.Option(False, "--write", help="Write the JSON Schemas into schemas/."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 if schemas/ is stale."),
+    directory: Path = typer.Option(Path("schemas"), "--dir", help="Where the schema files live."),
+) -> None:
+    """Export the JSON Schemas generated from the Pydantic models (the source of truth)."""
+    from .schemas import schema_files, stale_files
+
+    files = schema_files()
+    if check:
+        stale = stale_files(directory)
+        if stale:
+            raise _fail(f"stale schemas in {directory}: {', '.join(stale)} — run `summarise schema --write`", 1)
+        typer.echo(f"{directory}: {len(files)} schemas up to date")
+        return
+    if write:
+        from .canonical import atomic_write_text
+
+        for name, text in files.items():
+            atomic_write_text(directory / name, text)
+        typer.echo(f"wrote {len(files)} schemas to {directory}/")
+        return
+    typer.echo(files["dossier.schema.json"], nl=False)
+
+
+@app.command("models")
+def models_command() -> None:
+    """List the embedded models, their size and whether they are installed."""
+    from .embedded import DEFAULT_MODEL, list_models
+
+    for info in list_models():
+        name = info.get("name")
+        mark = "*" if name == DEFAULT_MODEL else " "
+        state = "ready" if info.get("assembled") else ("installed" if info.get("installed") else "not installed")
+        typer.echo(f"{mark} {name:<20} {info.get('size', 0) / 1e6:>7,.0f} MB  {state:<13} {info.get('description', '')}")
+        if not info.get("installed") and not info.get("assembled") and info.get("install"):
+            typer.echo(f"    install: {info['install']}")
+    typer.echo("* default. Any GGUF file works too: --model-path FILE.gguf")
+
+
+# --------------------------------------------------------------------------
+# eval, diff, render
+# --------------------------------------------------------------------------
+
+
+@app.command("eval")
+def eval_command(
+    predictions: Path = typer.Argument(..., help="A dossier.json, an extraction file, or a folder of extraction files."),
+    gold: Path = typer.Option(Path("tests/fixtures/gold"), "--gold", help="Folder of gold annotations."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    only_predicted: bool = typer.Option(False, "--only-predicted", help="Score only gold articles that have predictions."),
+) -> None:
+    """Score extractions against gold: precision, recall, F1 per kind, grounding rate."""
+    from .evaluate import run_eval_command
+
+    raise typer.Exit(run_eval_command(predictions, gold, fmt, only_predicted=only_predicted))
+
+
+@app.command("diff")
+def diff_command(
+    old: Path = typer.Argument(..., help="The old dossier (or /dev/null)."),
+    new: Path = typer.Argument(..., help="The new dossier."),
+    fmt: str = typer.Option("md", "--format", help="md (for a PR comment) or json."),
+) -> None:
+    """What changed between two dossiers, by kind. Exit 0 identical, 1 different, 2 error."""
+    from .diff import run_diff_command
+
+    raise typer.Exit(run_diff_command(old, new, fmt))
+
+
+@app.command("render")
+def render_command(
+    dossier: Path = typer.Argument(..., help="The dossier to render."),
+    fmt: str = typer.Option("md", "--format", help="md or html (self-contained, works from file://)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file [default: stdout]."),
+    texts: Optional[Path] = typer.Option(None, "--texts", help="Folder with the articles, to show highlighted evidence."),
+) -> None:
+    """Render a dossier for people: Markdown, or an HTML report with highlighted evidence."""
+    from .render import run_render_command
+
+    raise typer.Exit(run_render_command(dossier, fmt, output, texts))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version.")) -> None:
+    pass
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """`summarise seeds/` means `summarise run seeds/`."""
+    if argv and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version"):
+        return ["run", *argv]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = with_default_command(list(sys.argv[1:] if argv is None else argv))
+    app(args=args, prog_name="summarise")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
