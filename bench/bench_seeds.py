@@ -23,6 +23,7 @@ import psutil  # noqa: E402
 
 from summariser.backends import BackendOptions, EmbeddedBackend  # noqa: E402
 from summariser.cache import ExtractionCache  # noqa: E402
+from summariser.extract import ExtractionSettings  # noqa: E402
 from summariser.pipeline import Progress, RunOptions, run, summary_lines  # noqa: E402
 
 
@@ -58,6 +59,7 @@ def main() -> int:
     parser.add_argument("--record", type=Path, default=None, help="also save every exchange (fixtures)")
     parser.add_argument("--output", type=Path, default=None, help="write the dossier and extractions here")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--statement-mode", choices=["per-sentence", "list"], default="per-sentence")
     args = parser.parse_args()
     import logging
 
@@ -67,7 +69,8 @@ def main() -> int:
     backend = EmbeddedBackend(args.model, threads=args.threads, options=BackendOptions(record_dir=args.record), say=progress.say)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.output or Path(tmp) / "out"
-        options = RunOptions(output=out / "dossier.json", extractions_dir=out / "extractions")
+        options = RunOptions(output=out / "dossier.json", extractions_dir=out / "extractions",
+                             settings=ExtractionSettings(statement_mode=args.statement_mode))
         started = time.perf_counter()
         backend.client()  # start the server first so load time is separate
         load = time.perf_counter() - started

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .canonical import content_id
 
-TEMPLATES = ("system.j2", "article.j2", "statements.j2", "events.j2")
+TEMPLATES = ("system.j2", "article.j2", "statements.j2", "statement.j2", "events.j2")
 
 
 def prompts_dir() -> Path:

@@ -147,6 +147,49 @@ def repair_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[SpeechAct 
     return (item.model_copy(update=update) if update else item), found
 
 
+class SentenceSpeech(_Answer):
+    """The narrowest statement question: about one candidate sentence only.
+
+    A small model asked for a list of every statement tends to copy its first
+    entry down the list (same speaker, same stance); asked about one sentence
+    at a time, with the article already in its prompt cache, it answers
+    in ~30 tokens and looks at that sentence.
+    """
+
+    speaker: str | None = Field(
+        default=None,
+        max_length=60,
+        description="Who says, states, denies, announces or writes something in this sentence, with the name "
+        "written in the article (if the sentence says he or she, the name it refers to); null if nobody speaks.",
+    )
+    addressee: str | None = Field(
+        default=None, max_length=60, description="Who it is said to, if the sentence names them; else null."
+    )
+    stance: Polarity | None = Field(
+        default=None,
+        description="Only if the speaker clearly takes a position toward another actor: support = backs, praises, "
+        "reassures or cooperates; oppose = criticises, accuses, threatens or warns; deny = rejects a claim or "
+        "accusation; otherwise null.",
+    )
+    target: str | None = Field(
+        default=None, max_length=40,
+        description="The other actor that stance is toward (not the speaker's own country); null if no stance.",
+    )
+    topic: str | None = Field(default=None, max_length=40, description="What the stance is about, in at most 5 words; else null.")
+
+    def act(self, sentence: int) -> SpeechAct | None:
+        if not self.speaker:
+            return None
+        return SpeechAct(sentence=sentence, **self.model_dump())
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> "SentenceSpeech":
+        ctx = _context(info)
+        if ctx is not None and self.speaker:
+            _raise_if_any([("speaker", _check_name("speaker", self.speaker, ctx))])
+        return self
+
+
 class StatementsAnswer(_Answer):
     statements: list[SpeechAct] = Field(max_length=16, description="One entry per speech act; none if nobody speaks.")
 
