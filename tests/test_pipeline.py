@@ -1,0 +1,158 @@
+"""The main job end to end on the seeds, replaying recorded model responses.
+
+The responses under tests/fixtures/recorded/ were recorded from a real run of
+the embedded Qwen2.5-Coder-1.5B-Instruct model over seeds/ (see the README
+there). Replay finds a response by the exact request, so these tests also
+fail when prompts or schemas change without re-recording.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summariser.articles import load_article
+from summariser.backends import ReplayBackend
+from summariser.cache import ExtractionCache, cache_key
+from summariser.cli import app, with_default_command
+from summariser.extract import ExtractionSettings
+from summariser.pipeline import RunOptions, run, summary_lines
+from summariser.schema import Dossier
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+RECORDED = ROOT / "tests" / "fixtures" / "recorded" / "qwen2.5-coder-1.5b"
+MODEL = "qwen2.5-coder-1.5b"
+
+
+def replay() -> ReplayBackend:
+    return ReplayBackend(RECORDED, MODEL)
+
+
+def run_seeds(tmp_path: Path, cache_dir: Path, articles: Path = SEEDS, name: str = "dossier.json"):
+    options = RunOptions(output=tmp_path / name, extractions_dir=tmp_path / "extractions")
+    with ExtractionCache(cache_dir) as cache, replay() as backend:
+        return run([articles], backend, options, cache=cache)
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("run")
+    result = run_seeds(tmp, tmp / "cache")
+    return tmp, result
+
+
+def test_every_seed_is_extracted_from_the_recorded_model(first_run):
+    _, result = first_run
+    assert [o.error for o in result.failures] == []
+    assert result.count("extracted") == 5
+    for outcome in result.outcomes:
+        usage = outcome.extraction.usage
+        assert usage.calls >= 1 and usage.prompt_tokens > 0 and usage.completion_tokens > 0
+        assert outcome.extraction.model == MODEL
+
+
+def test_every_kept_item_is_grounded_in_its_article(first_run):
+    tmp, result = first_run
+    kept = 0
+    for outcome in result.outcomes:
+        text = outcome.article.text
+        x = outcome.extraction
+        for item in [*x.statements, *x.events, *x.stances]:
+            assert text[item.evidence.start:item.evidence.end] == item.evidence.text
+            kept += 1
+    assert kept > 20  # the recorded run found things; an empty extraction would pass vacuously
+    dossier = Dossier.model_validate_json((tmp / "dossier.json").read_text())
+    texts = {o.article.id: o.article.text for o in result.outcomes}
+    sources = (
+        [s for e in dossier.events for s in e.sources] + [s for st in dossier.statements for s in st.sources]
+    )
+    assert sources
+    for source in sources:
+        assert texts[source.article_id][source.evidence.start:source.evidence.end] == source.evidence.text
+
+
+def test_per_article_files_and_dossier_metadata(first_run):
+    tmp, result = first_run
+    files = sorted(p.stem for p in (tmp / "extractions").glob("*.json"))
+    assert files == sorted(o.article.id for o in result.outcomes)
+    dossier = json.loads((tmp / "dossier.json").read_text())
+    assert dossier["run"]["model"] == MODEL
+    total = sum(o.extraction.usage.prompt_tokens for o in result.outcomes)
+    assert dossier["run"]["usage"]["prompt_tokens"] == total
+    assert {a["id"] for a in dossier["articles"]} == set(files)
+
+
+def test_rerun_is_fully_cached_and_byte_identical(first_run, tmp_path):
+    tmp, _ = first_run
+    again = run_seeds(tmp_path, tmp / "cache")
+    assert again.count("cached") == 5 and again.count("extracted") == 0
+    assert again.model_usage.calls == 0
+    assert summary_lines(again)[0].startswith("5 articles: 5 cached, 0 extracted, 0 failed; 0 model calls")
+    assert (tmp_path / "dossier.json").read_bytes() == (tmp / "dossier.json").read_bytes()
+
+
+def test_cache_key_covers_text_model_and_settings():
+    article = load_article(next(SEEDS.glob("000_*.txt")))
+    base = cache_key(article, MODEL, ExtractionSettings().generation())
+    assert base == cache_key(article, MODEL, ExtractionSettings().generation())
+    assert base != cache_key(article, "other-model", ExtractionSettings().generation())
+    assert base != cache_key(article, MODEL, ExtractionSettings(attempts=3).generation())
+    edited = load_article(next(SEEDS.glob("001_*.txt")))
+    assert base != cache_key(edited, MODEL, ExtractionSettings().generation())
+
+
+def test_an_edited_article_alone_is_extracted_again(first_run, tmp_path):
+    tmp, _ = first_run
+    corpus = tmp_path / "articles"
+    shutil.copytree(SEEDS, corpus)
+    edited = next(corpus.glob("003_*.txt"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new closing sentence was added by an editor.\n", encoding="utf-8")
+    result = run_seeds(tmp_path, tmp / "cache", articles=corpus)
+    assert result.count("cached") == 4
+    # Its request was never recorded, so replay refuses it: the model was asked.
+    (failure,) = result.failures
+    assert failure.label.endswith(edited.name) and "no recorded response" in failure.error
+    # One failed article does not sink the others: the dossier has the four.
+    assert result.dossier_written and len(result.dossier.articles) == 4
+
+
+def test_same_article_under_two_names_is_processed_once(first_run, tmp_path):
+    tmp, _ = first_run
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    original = next(SEEDS.glob("002_*.txt"))
+    shutil.copy(original, corpus / "a.txt")
+    shutil.copy(original, corpus / "b.txt")
+    result = run_seeds(tmp_path, tmp / "cache", articles=corpus)
+    assert len(result.outcomes) == 1 and result.outcomes[0].status == "cached"
+    (meta,) = result.dossier.articles
+    assert [Path(p).name for p in meta.paths] == ["a.txt", "b.txt"]
+
+
+def test_cli_runs_seeds_then_says_nothing_was_asked(tmp_path):
+    runner = CliRunner()
+    args = [str(SEEDS), "-o", str(tmp_path / "d.json"), "--replay", str(RECORDED), "--cache-dir", str(tmp_path / "c")]
+    first = runner.invoke(app, with_default_command(args))
+    assert first.exit_code == 0, first.output
+    assert "5 articles: 0 cached, 5 extracted, 0 failed" in first.output
+    second = runner.invoke(app, with_default_command(args))
+    assert second.exit_code == 0, second.output
+    assert "5 articles: 5 cached, 0 extracted, 0 failed; 0 model calls" in second.output
+    assert (tmp_path / "extractions").is_dir()
+
+
+def test_cli_exit_code_is_1_when_an_article_fails(tmp_path):
+    corpus = tmp_path / "articles"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "empty.txt").write_text("")
+    result = CliRunner().invoke(app, with_default_command(
+        [str(corpus), "-o", str(tmp_path / "d.json"), "--replay", str(RECORDED), "--cache-dir", str(tmp_path / "c")]))
+    assert result.exit_code == 1
+    assert "FAILED" in result.output and "empty.txt: empty file" in result.output
+    assert "Traceback" not in result.output
+    assert len(Dossier.model_validate_json((tmp_path / "d.json").read_text()).articles) == 5
