@@ -1,0 +1,298 @@
+"""A scripted OpenAI-compatible chat server for reliability tests.
+
+``FakeModel`` serves ``POST /v1/chat/completions`` on 127.0.0.1 (a free port)
+from a thread. Each request is parsed into a ``Call`` (which question, which
+sentence numbers the schema allows, the numbered article lines) and answered
+by a script: a function ``Call -> Reply``. The default script answers
+correctly: one statement per candidate sentence that names a known speaker
+and one event, always citing allowed sentence numbers.
+
+Token usage is derived from the text lengths, so the same request always
+reports the same usage (dossiers from different runs compare equal).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+# Speakers used by the made-up test articles; the default script finds them.
+SPEAKERS = (
+    "Anna Berg", "Tomas Varga", "Lena Kovac", "Marek Holm", "Ines Duarte", "Pavel Ostrov",
+    "Sofia Lindqvist", "Karim Haddad", "Jean Dupont", "Elena Rossi",
+)
+
+_LINE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+_ONE_SENTENCE = re.compile(r"sentence \[(\d+)\]")
+
+
+@dataclass
+class Call:
+    """One chat completion request, as the test scripts see it."""
+
+    index: int  # 0-based, over the whole server life
+    # "statement" (one sentence: SentenceSpeech), "statements" (a list: StatementsAnswer),
+    # "events" (EventsAnswer) or "?" (schema name not recognised)
+    kind: str
+    model: str
+    allowed: list[int]  # sentence numbers the schema allows
+    sentences: dict[int, str]  # the numbered article lines in the prompt
+    prompt: str  # the user messages (the article first, then any re-ask)
+    body: dict[str, Any]
+    at: float = 0.0  # time.monotonic() when it arrived
+
+    @property
+    def reask(self) -> bool:
+        return sum(1 for m in self.body.get("messages", []) if m.get("role") == "user") > 1
+
+    @property
+    def about_statements(self) -> bool:
+        return self.kind in ("statement", "statements")
+
+    def mentions(self, marker: str) -> bool:
+        return marker in self.prompt
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    content: str | None = None  # message content of a 200 chat.completion
+    finish_reason: str = "stop"
+    body: Any = None  # a whole body instead (dict -> JSON, str/bytes as is)
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to sleep before answering
+    content_type: str = "application/json"
+
+
+def _find_enum(schema: Any) -> list[int]:
+    """The allowed values of the first ``sentence`` property found in the schema."""
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict) and isinstance(props.get("sentence"), dict):
+            sentence = props["sentence"]
+            if "enum" in sentence:
+                return list(sentence["enum"])
+            if "const" in sentence:
+                return [sentence["const"]]
+            for option in sentence.get("anyOf", []) or []:
+                if "enum" in option:
+                    return list(option["enum"])
+                if "const" in option:
+                    return [option["const"]]
+        for value in schema.values():
+            found = _find_enum(value)
+            if found:
+                return found
+    elif isinstance(schema, list):
+        for value in schema:
+            found = _find_enum(value)
+            if found:
+                return found
+    return []
+
+
+def parse_call(index: int, body: dict[str, Any]) -> Call:
+    response_format = body.get("response_format") or {}
+    json_schema = response_format.get("json_schema") or {}
+    name = json_schema.get("name", "")
+    kind = {"SentenceSpeech": "statement", "StatementsAnswer": "statements", "EventsAnswer": "events"}.get(name, "?")
+    # Every user message: a re-ask adds the model's answer and a user message
+    # with the validation errors after the one that holds the article.
+    texts = []
+    for message in body.get("messages", []):
+        if message.get("role") != "user":
+            continue
+        content = message.get("content") or ""
+        if isinstance(content, list):  # content parts
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        texts.append(content)
+    prompt = "\n\n".join(texts)
+    sentences = {int(n): text for n, text in _LINE.findall(prompt)}
+    allowed = _find_enum(json_schema.get("schema", {}))
+    if kind == "statement":  # the one sentence asked about is named in the question
+        asked = _ONE_SENTENCE.search(prompt)
+        allowed = [int(asked.group(1))] if asked else []
+    return Call(index, kind, body.get("model", ""), allowed, sentences, prompt, body)
+
+
+def compact(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def speaker_in(text: str) -> str | None:
+    """The known speaker named in a sentence (full name, else by surname)."""
+    found = next((s for s in SPEAKERS if s in text), None)
+    return found or next((s for s in SPEAKERS if s.split()[-1] in text), None)
+
+
+def good_items(call: Call) -> list[dict[str, Any]]:
+    """Correct list items: statements by known speakers, one event."""
+    if call.about_statements:
+        items = []
+        for number in call.allowed:
+            speaker = speaker_in(call.sentences.get(number, ""))
+            if speaker is not None:
+                items.append({"sentence": number, "speaker": speaker})
+        return items
+    if call.kind == "events" and call.allowed:
+        return [{"sentence": call.allowed[0], "what": "talks were held", "type": "meeting", "by": [], "to": []}]
+    return []
+
+
+def answer_with(call: Call, items: list[dict[str, Any]]) -> str:
+    """The answer JSON for these list items, in the shape the question asks for.
+
+    A one-sentence statement question takes the first item's fields without
+    ``sentence`` (or ``{"speaker": null}`` when there is none)."""
+    if call.kind == "statement":
+        item = dict(items[0]) if items else {"speaker": None}
+        item.pop("sentence", None)
+        return compact(item)
+    return compact({"statements" if call.about_statements else "events": items})
+
+
+def good_content(call: Call, extra: list[dict[str, Any]] | None = None) -> str:
+    return answer_with(call, good_items(call) + list(extra or []))
+
+
+def good(call: Call) -> Reply:
+    return Reply(content=good_content(call))
+
+
+def completion_body(call: Call, content: str, finish_reason: str = "stop") -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-fake-{call.index}",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": call.model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}
+        ],
+        "usage": {
+            "prompt_tokens": len(call.prompt) // 4 + 50,
+            "completion_tokens": max(1, len(content) // 4),
+            "total_tokens": len(call.prompt) // 4 + 50 + max(1, len(content) // 4),
+        },
+    }
+
+
+Script = Callable[[Call], Reply]
+
+
+class FakeModel:
+    """``with FakeModel(script) as fake: ... fake.base_url ... fake.calls``"""
+
+    def __init__(self, script: Script = good, delay: float = 0.0):
+        self.script = script
+        self.delay = delay
+        self.calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self) -> "FakeModel":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # /v1/models, for completeness
+                self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._send(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    self._send(400, {"error": {"message": "request body is not JSON"}})
+                    return
+                with fake._lock:
+                    call = parse_call(len(fake.calls), body)
+                    call.at = time.monotonic()
+                    fake.calls.append(call)
+                reply = fake.script(call)
+                delay = reply.delay or fake.delay
+                if delay:
+                    time.sleep(delay)
+                if reply.body is not None:
+                    payload = reply.body
+                elif reply.status == 200:
+                    payload = completion_body(call, reply.content or "", reply.finish_reason)
+                else:
+                    payload = {"error": {"message": f"HTTP {reply.status}", "type": "fake"}}
+                self._send(reply.status, payload, reply.headers, reply.content_type)
+
+            def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None,
+                      content_type: str = "application/json") -> None:
+                data = payload if isinstance(payload, bytes) else (
+                    payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode("utf-8"))
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in (headers or {}).items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
+                    pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="fake-model", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "FakeModel":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- helpers for assertions ----------------------------------------------
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def calls_about(self, marker: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.mentions(marker)]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
