@@ -128,7 +128,7 @@ def run_command(
     articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html) or folders of them."),
     output: Path = typer.Option(Path("dossier.json"), "-o", "--output", help="Where to write the dossier."),
     extractions_dir: Optional[Path] = typer.Option(
-        None, "--extractions", help="Folder for per-article extraction files [default: extractions/ next to the dossier]."),
+        None, "--extractions", help="Folder for per-article extraction files \\[default: extractions/ next to the dossier]."),
     base_url: Optional[str] = typer.Option(None, "--base-url", envvar="OPENAI_BASE_URL",
                                            help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama)."),
     api_key: Optional[str] = typer.Option(None, "--api-key", envvar="OPENAI_API_KEY", help="API key for --base-url or OpenAI."),
@@ -144,7 +144,7 @@ def run_command(
                                        help="per-sentence: one short question per candidate sentence; list: one question for all."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
-    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model [default: all cores]."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log every model call with its tokens."),
@@ -285,7 +285,7 @@ def diff_command(
 def render_command(
     dossier: Path = typer.Argument(..., help="The dossier to render."),
     fmt: str = typer.Option("md", "--format", help="md or html (self-contained, works from file://)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file [default: stdout]."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file \\[default: stdout]."),
     texts: Optional[Path] = typer.Option(None, "--texts", help="Folder with the articles, to show highlighted evidence."),
 ) -> None:
     """Render a dossier for people: Markdown, or an HTML report with highlighted evidence."""

@@ -69,6 +69,10 @@ from summariser.schema import (
 EVENT_SIM_WITH_SHARED_PARTICIPANT = 50.0
 # Without a shared participant the wording itself must nearly agree.
 EVENT_SIM_WITHOUT_PARTICIPANTS = 80.0
+# One article reports different things in different sentences about the same
+# actors ("Pezeshkian said ...", "Pezeshkian noted ..."), so a second mention
+# from an article already in the cluster must nearly agree in wording too.
+EVENT_SIM_SAME_ARTICLE = 80.0
 # Events without a shared participant may still merge when their articles
 # tell the same story: the Jaccard overlap of the actors and places the two
 # articles name is at least this.
@@ -81,6 +85,9 @@ STATEMENT_SIM = 60.0
 # statement (token_set_ratio scores any subset 100); it must be near-identical.
 STATEMENT_MIN_TOKENS_FOR_SUBSET = 3
 STATEMENT_SIM_SHORT = 90.0
+# Two sentences of one article are two statements unless they nearly repeat
+# each other (a quote given twice); see EVENT_SIM_SAME_ARTICLE.
+STATEMENT_SIM_SAME_ARTICLE = 80.0
 # Stance topics, once the holder's and target's own names are removed and
 # synonyms folded ("airspace use against Iran" -> "territory use"), either
 # contain one another (token_set_ratio 100) or are different topics (< 50).
@@ -442,6 +449,8 @@ def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float 
         default=0.0,
     )
     needed = EVENT_SIM_WITH_SHARED_PARTICIPANT if shared else EVENT_SIM_WITHOUT_PARTICIPANTS
+    if any(m.article_id == mention.article_id for m in cluster.members):
+        needed = max(needed, EVENT_SIM_SAME_ARTICLE)
     if sim < needed:
         return None
     return sim + 10.0 * shared
@@ -551,17 +560,21 @@ class _StatementCluster:
 
 def _statement_mentions(extractions: list[ArticleExtraction], resolver: EntityResolver) -> list[_StatementMention]:
     mentions: list[_StatementMention] = []
+    name_words: dict[str, set[str]] = {}
     for extraction in extractions:
         article = extraction.article
         for statement in extraction.statements:
             speaker = resolver.entity_id(statement.speaker, article.id)
             if speaker is None:
                 continue  # no nameable speaker: nothing to attribute it to
+            if speaker not in name_words:
+                name_words[speaker] = _own_name_words(resolver, speaker)
             mentions.append(_StatementMention(
                 article_id=article.id, statement=statement, speaker=speaker,
                 addressee=resolver.entity_id(statement.addressee, article.id),
                 date=normalise_date(statement.date_text, article.published),
-                key=text_key(statement.content), source=_source(article.id, statement),
+                key=_without_words(text_key(statement.content), name_words[speaker]),
+                source=_source(article.id, statement),
             ))
     mentions.sort(key=lambda m: m.order)
     return mentions
@@ -582,6 +595,10 @@ def _statement_match_score(mention: _StatementMention, cluster: _StatementCluste
         if statements_match(mention.key, key):
             score = similarity(mention.key, key)
             best = score if best is None else max(best, score)
+    if best is not None and best < STATEMENT_SIM_SAME_ARTICLE and any(
+        m.article_id == mention.article_id for m in cluster.members
+    ):
+        return None
     return best
 
 
@@ -680,6 +697,16 @@ def _own_name_words(resolver: EntityResolver, *entity_ids: str) -> set[str]:
     return words
 
 
+def _without_words(key: str, words: set[str]) -> str:
+    """``key`` without ``words``, unless nothing would be left.
+
+    A speaker's own name in what they said ("President Aliyev invited ...")
+    says nothing about what was said, yet would make two unrelated statements
+    of one speaker look alike.
+    """
+    return " ".join(w for w in key.split() if w not in words) or key
+
+
 def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResolver) -> list[_StanceMention]:
     mentions: list[_StanceMention] = []
     name_words: dict[tuple[str, str], set[str]] = {}
@@ -699,7 +726,7 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
                 holder=holder, target=target,
                 speaker=resolver.entity_id(stance.speaker, article.id),
                 date=normalise_date(stance.date_text, article.published),
-                topic_key=" ".join(w for w in full.split() if w not in own) or full,
+                topic_key=_without_words(full, own),
                 full_topic_key=full, source=_source(article.id, stance),
             ))
     mentions.sort(key=lambda m: m.order)

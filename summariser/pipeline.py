@@ -178,6 +178,10 @@ def run(
     return result
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def summary_lines(result: RunResult) -> list[str]:
     """The end-of-run summary: counts, items, drops, tokens, time."""
     articles = result.count("cached") + result.count("extracted") + sum(1 for o in result.failures if o.article)
@@ -200,7 +204,7 @@ def summary_lines(result: RunResult) -> list[str]:
         d = result.dossier
         lines.append(
             f"dossier: {len(d.entities)} entities, {len(d.events)} events, {len(d.statements)} statements, "
-            f"{len(d.stances)} stance timelines, {len(d.disputes)} disputes"
+            f"{len(d.stances)} stance timelines, {_count(len(d.disputes), 'dispute')}"
         )
     for failure in result.failures:
         lines.append(f"FAILED {failure.label}: {failure.error}")

@@ -250,8 +250,47 @@ def repair_happening(item: Happening, ctx: QuestionContext) -> tuple[Happening |
     fatal = _fatal_happening(item, ctx)
     if fatal:
         return None, fatal
-    update, found = _optional_happening(item, ctx)
-    return (item.model_copy(update=update) if update else item), found
+    item, found = _realign(item, ctx)
+    if item is None:
+        return None, found
+    update, more = _optional_happening(item, ctx)
+    return (item.model_copy(update=update) if update else item), found + more
+
+
+# Words too common in news to tie a summary to a sentence.
+_COMMON_WORDS = frozenset(
+    "said says also that this with from have been were will would their they them after over "
+    "into about which while when where than more most other such only just very".split()
+)
+
+
+def _key_words(text: str) -> frozenset[str]:
+    """Words of four letters or more, cut to five letters so inflections agree (strikes/struck aside)."""
+    return frozenset(w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.casefold()) if w not in _COMMON_WORDS)
+
+
+def _coverage(summary: str, sentence: str) -> float:
+    words = _key_words(summary)
+    return len(words & _key_words(sentence)) / len(words) if words else 1.0
+
+
+def _realign(item: Happening, ctx: QuestionContext) -> tuple[Happening | None, list[str]]:
+    """Make the cited sentence the one the summary describes.
+
+    A small model often writes the summary of one sentence next to the number
+    of its neighbour. The summary is the claim, so the evidence follows it: the
+    cited sentence or a neighbour, whichever holds more of the summary's words
+    (ties keep the cited one). A summary that shares no word with any of them
+    is not grounded and is dropped.
+    """
+    cited = item.sentence
+    near = [n for n in (cited, cited - 1, cited + 1) if n in ctx.sentences]
+    best = max(near, key=lambda n: _coverage(item.what, ctx.sentences[n].text))
+    if _coverage(item.what, ctx.sentences[best].text) == 0.0:
+        return None, [f"event '{item.what}' shares no word with sentence {cited}: not grounded, dropped"]
+    if best == cited:
+        return item, []
+    return item.model_copy(update={"sentence": best}), [f"event '{item.what}' cites sentence {cited} but is sentence {best}: moved"]
 
 
 class EventsAnswer(_Answer):

@@ -141,7 +141,10 @@ def good_items(call: Call) -> list[dict[str, Any]]:
                 items.append({"sentence": number, "speaker": speaker})
         return items
     if call.kind == "events" and call.allowed:
-        return [{"sentence": call.allowed[0], "what": "talks were held", "type": "meeting", "by": [], "to": []}]
+        # A summary in the cited sentence's own words, as grounding requires.
+        number = call.allowed[0]
+        what = " ".join(call.sentences.get(number, "talks").split()[:5])[:60]
+        return [{"sentence": number, "what": what, "type": "meeting", "by": [], "to": []}]
     return []
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from summariser.canonical import canonical_json, sha256_text
 from summariser.merge import (
+    EVENT_SIM_WITH_SHARED_PARTICIPANT,
     STATEMENT_SIM,
     figures,
     merge,
@@ -417,6 +418,27 @@ def test_different_agents_keep_similar_attacks_apart():
     assert len(events_of_type(d, "attack")) == 1
 
 
+def test_different_sentences_of_one_article_stay_different_events():
+    """One article tells several things about the same actor; loosely similar
+    wording is enough across outlets, not within one article."""
+    t = seed_text(A002)
+    pezeshkian = [Participant(name="Pezeshkian", role="agent")]
+    events = [
+        Event(summary="Pezeshkian emphasized that Iran has never initiated any war", event_type="other",
+              participants=pezeshkian, evidence=ev(t, "During the conversation, Pezeshkian emphasized that Iran has never initiated any war")),
+        Event(summary="Pezeshkian said Iran was compelled to strike a U.S. base", event_type="other",
+              participants=pezeshkian, evidence=ev(t, "Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.")),
+    ]
+    assert similarity(text_key(events[0].summary), text_key(events[1].summary)) >= EVENT_SIM_WITH_SHARED_PARTICIPANT
+    d = merge([extraction(A002, events=events)], model="m", prompt_version="p")
+    assert len(events_of_type(d, "other")) == 2
+    # The same two summaries from two outlets do merge: the rule is per article.
+    other = extraction(A002, events=events[1:])
+    other = other.model_copy(update={"article": other.article.model_copy(update={"id": "another-outlet"})})
+    d = merge([extraction(A002, events=events[:1]), other], model="m", prompt_version="p")
+    assert len(events_of_type(d, "other")) == 1
+
+
 def test_events_are_a_timeline(dossier):
     keys = [(e.date is None or e.date.iso is None, e.date.iso if e.date and e.date.iso else "") for e in dossier.events]
     assert keys == sorted(keys)
@@ -439,6 +461,38 @@ def test_aliyev_denial_is_one_statement_with_both_sources(dossier):
     assert statement.content.startswith("the Azerbaijani government would not")
     # Aliyev's other statements (drills, sovereignty) were not swallowed.
     assert len([s for s in dossier.statements if s.speaker == aliyev.id]) == 3
+
+
+def test_two_sentences_of_one_article_are_two_statements():
+    t = seed_text(A002)
+    said = [
+        Statement(speaker="Pezeshkian", content="Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.",
+                  kind="paraphrase", evidence=ev(t, "Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.")),
+        Statement(speaker="Pezeshkian", content="He also said that later he clarified to the Qatari Emir that the action "
+                  "was limited to the American facility", kind="paraphrase",
+                  evidence=ev(t, "He also said that later he clarified to the Qatari Emir that the action was limited to the American facility")),
+    ]
+    without_name = [text_key(x.content).replace("pezeshkian", "").strip() for x in said]
+    assert statements_match(*without_name), "loosely alike, as they would be across outlets"
+    d = merge([extraction(A002, statements=said)], model="m", prompt_version="p")
+    assert len(d.statements) == 2
+
+
+def test_the_speakers_own_name_does_not_make_statements_alike():
+    """'President Aliyev invited ...' and '... claims made by the president of
+    Azerbaijan, Ilham Aliyev, regarding drills' share only Aliyev's own name
+    and title; they are two statements."""
+    invited = "President Aliyev also invited his Iranian counterpart to attend the upcoming ECO summit in Azerbaijan"
+    claims = ("This accusation came in response to claims made by the president of Azerbaijan, Ilham Aliyev, "
+              "regarding the military presence and subsequent drills conducted at the borders, by the Iranian army.")
+    assert statements_match(text_key(invited), text_key(claims)), "with the name words they look alike"
+    a = extraction(A002, statements=[Statement(speaker="Ilham Aliyev", content=invited, kind="paraphrase",
+                                               evidence=ev(seed_text(A002), invited))])
+    b = extraction(A003, statements=[Statement(speaker="Ilham Aliyev", content=claims, kind="paraphrase",
+                                               evidence=ev(seed_text(A003), claims))])
+    d = merge([a, b], model="m", prompt_version="p")
+    (aliyev,) = {s.speaker for s in d.statements}
+    assert len(d.statements) == 2
 
 
 def test_statement_threshold_separates_seed_pairs():

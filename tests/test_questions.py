@@ -433,3 +433,24 @@ def test_repair_removes_a_target_named_only_in_injected_text(injected: QuestionC
     repaired, _ = repair_speech_act(item, injected)
     assert repaired is not None
     assert (repaired.target, repaired.stance, repaired.topic) == (None, None, None)
+
+
+def test_event_summary_next_to_the_wrong_number_moves_to_its_sentence(ctx: QuestionContext) -> None:
+    """The model wrote sentence 4's event but cited 3 (a neighbour)."""
+    item = Happening(sentence=3, what="Israel launched airstrikes on nuclear sites", type="attack", by=["Israel"])
+    repaired, problems = repair_happening(item, ctx)
+    assert repaired is not None and repaired.sentence == 4
+    assert "cites sentence 3 but is sentence 4" in problems[0]
+
+
+def test_event_summary_that_fits_its_cited_sentence_stays(ctx: QuestionContext) -> None:
+    item = Happening(sentence=2, what="Pezeshkian urged Baku to investigate", type="other", by=["Pezeshkian"])
+    repaired, _ = repair_happening(item, ctx)
+    assert repaired is not None and repaired.sentence == 2
+
+
+def test_event_summary_sharing_no_word_with_its_sentences_is_dropped(ctx: QuestionContext) -> None:
+    item = Happening(sentence=1, what="Earthquake shook Tabriz", type="other")
+    repaired, problems = repair_happening(item, ctx)
+    assert repaired is None
+    assert "shares no word with sentence 1" in problems[0]
