@@ -85,6 +85,13 @@ STATEMENT_SIM = 60.0
 # statement (token_set_ratio scores any subset 100); it must be near-identical.
 STATEMENT_MIN_TOKENS_FOR_SUBSET = 3
 STATEMENT_SIM_SHORT = 90.0
+# token_set_ratio scores a short statement high when two of its words appear
+# in a long one ("hope for expanded cooperation between Iran and Azerbaijan"
+# vs "praised the defense cooperation between Tel Aviv and Baku ... Azerbaijan"
+# scores 65). Paraphrases of one statement share at least half the shorter
+# one's content words (0.6 for the seeds' airspace denials); unrelated ones
+# of a speaker a third or less.
+STATEMENT_MIN_SHARED = 0.4
 # Two sentences of one article are two statements unless they nearly repeat
 # each other (a quote given twice); see EVENT_SIM_SAME_ARTICLE.
 STATEMENT_SIM_SAME_ARTICLE = 80.0
@@ -109,7 +116,7 @@ _STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but as is are was were be been being
     has have had it its his her their they them this that these those which who whom whose
     would will shall should can could may might must do does did about into over under than
-    then there here also any some such own our we us i you he she way said says say""".split()
+    then there here also any some such own our we us i you he she way said says say between among""".split()
 )
 # Words news uses interchangeably for the same notion; folding them lets
 # "airspace used against Iran" match "territory used against Iran".
@@ -584,6 +591,9 @@ def statements_match(a: str, b: str) -> bool:
     """Whether two statement text keys say the same thing (see STATEMENT_SIM)."""
     if min(len(a.split()), len(b.split())) < STATEMENT_MIN_TOKENS_FOR_SUBSET:
         return fuzz.ratio(a, b, processor=None) >= STATEMENT_SIM_SHORT
+    words_a, words_b = words_of(a), words_of(b)
+    if len(words_a & words_b) < STATEMENT_MIN_SHARED * min(len(words_a), len(words_b)):
+        return False
     return similarity(a, b) >= STATEMENT_SIM
 
 

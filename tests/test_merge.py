@@ -466,16 +466,29 @@ def test_aliyev_denial_is_one_statement_with_both_sources(dossier):
 def test_two_sentences_of_one_article_are_two_statements():
     t = seed_text(A002)
     said = [
-        Statement(speaker="Pezeshkian", content="Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.",
+        Statement(speaker="Pezeshkian", content="Iran was then compelled to strike a U.S. base in Qatar",
                   kind="paraphrase", evidence=ev(t, "Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.")),
-        Statement(speaker="Pezeshkian", content="He also said that later he clarified to the Qatari Emir that the action "
-                  "was limited to the American facility", kind="paraphrase",
+        Statement(speaker="Pezeshkian", content="he clarified to the Qatari Emir that the action on the U.S. base was "
+                  "limited to the American facility", kind="paraphrase",
                   evidence=ev(t, "He also said that later he clarified to the Qatari Emir that the action was limited to the American facility")),
     ]
-    without_name = [text_key(x.content).replace("pezeshkian", "").strip() for x in said]
-    assert statements_match(*without_name), "loosely alike, as they would be across outlets"
+    keys = [text_key(x.content) for x in said]
+    assert statements_match(*keys) and similarity(*keys) < 80, "loosely alike, as paraphrases across outlets are"
     d = merge([extraction(A002, statements=said)], model="m", prompt_version="p")
     assert len(d.statements) == 2
+    # From two outlets, the same pair is one statement with two sources.
+    other = extraction(A002, statements=said[1:])
+    other = other.model_copy(update={"article": other.article.model_copy(update={"id": "another-outlet"})})
+    d = merge([extraction(A002, statements=said[:1]), other], model="m", prompt_version="p")
+    assert len(d.statements) == 1 and len(d.statements[0].sources) == 2
+
+
+def test_statements_sharing_few_words_stay_apart():
+    praised = text_key("Aliyev praised the defense cooperation between Tel Aviv and Baku, accrediting Azerbaijan’s "
+                       "access to modern military equipment to its strong relations with Israel.")
+    hoped = text_key("He also voiced hope for expanded cooperation between Iran and Azerbaijan.")
+    assert similarity(praised, hoped) >= STATEMENT_SIM, "token_set_ratio alone would merge them"
+    assert not statements_match(praised, hoped)
 
 
 def test_the_speakers_own_name_does_not_make_statements_alike():
