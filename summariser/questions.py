@@ -125,6 +125,9 @@ def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[st
         if problems:
             update[name] = None
             found += problems
+    if item.addressee and "addressee" not in update and _same_person(item.addressee, item.speaker):
+        update["addressee"] = None
+        found.append(f"addressee '{item.addressee}' is the speaker: give who they spoke to, or null")
     if item.target and "target" not in update:
         role = speaker_role(ctx.article.text, item.speaker)
         if _same_side(item.target, item.speaker, role):
@@ -135,6 +138,15 @@ def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[st
     if "target" in update:
         update.update(stance=None, topic=None)
     return update, found
+
+
+def _same_person(name: str, speaker: str) -> bool:
+    """Whether ``name`` contains the speaker's surname ('Azerbaijani President Ilham Aliyev' / 'President Aliyev')."""
+    words = re.findall(r"[\w\-]+", speaker)
+    surname = words[-1] if words else ""
+    return len(surname) > 2 and surname[0].isupper() and surname.casefold() in {
+        w.casefold() for w in re.findall(r"[\w\-]+", name)
+    }
 
 
 def repair_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[SpeechAct | None, list[str]]:

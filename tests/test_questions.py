@@ -454,3 +454,12 @@ def test_event_summary_sharing_no_word_with_its_sentences_is_dropped(ctx: Questi
     repaired, problems = repair_happening(item, ctx)
     assert repaired is None
     assert "shares no word with sentence 1" in problems[0]
+
+
+def test_repair_removes_an_addressee_who_is_the_speaker(ctx: QuestionContext) -> None:
+    item = SpeechAct(sentence=1, speaker="President Aliyev", addressee="Azerbaijani President Ilham Aliyev")
+    repaired, problems = repair_speech_act(item, ctx)
+    assert repaired is not None and repaired.addressee is None
+    assert "is the speaker" in problems[0]
+    other = SpeechAct(sentence=1, speaker="President Aliyev", addressee="Iranian President Masoud Pezeshkian")
+    assert repair_speech_act(other, ctx)[0].addressee == other.addressee
