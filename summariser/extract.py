@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -367,6 +368,12 @@ def _unique_participants(participants: list[Participant]) -> list[Participant]:
     return unique
 
 
+# 'neutral' is an explicitly neutral position ("Turkey will stay neutral"). The
+# small model also answers it for sentences that take no position at all, so
+# it is kept only when the sentence says so in words.
+_NEUTRAL_CUE = re.compile(r"\b(?:neutral(?:ity)?|impartial(?:ity)?|equidistan\w*|not take sides|no side)\b", re.I)
+
+
 def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance | None:
     """A statement's stance, held by the speaker's side.
 
@@ -376,6 +383,8 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     addressee is the target, unless that is the speaker's own side.
     """
     if act.stance is None:
+        return None
+    if act.stance == "neutral" and not _NEUTRAL_CUE.search(sentence.text):
         return None
     speaker = _clean_name(act.speaker) or act.speaker
     role = speaker_role(article.text, speaker)
