@@ -725,8 +725,8 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
         for stance in extraction.stances:
             holder = resolver.entity_id(stance.holder, article.id)
             target = resolver.entity_id(stance.target, article.id)
-            if holder is None or target is None:
-                continue
+            if holder is None or target is None or holder == target:
+                continue  # a stance needs two sides ("Azerbaijan" toward "Baku" has one)
             if (holder, target) not in name_words:
                 name_words[(holder, target)] = _own_name_words(resolver, holder, target)
             full = text_key(stance.topic)

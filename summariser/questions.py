@@ -330,9 +330,11 @@ def _same_side(actor: str, speaker: str, role: str | None) -> bool:
         return True
     if role and folded in role.casefold():
         return True
-    # "Azerbaijan" and a speaker described as "Azerbaijani President".
+    # "Azerbaijan" or "Baku" and a speaker described as "Azerbaijani President".
     side = speaker_side(speaker, role)
-    return side is not None and side.casefold() == folded
+    if side is None:
+        return False
+    return side.casefold() in (folded, (state_of(normalise_text(actor)) or "").casefold())
 
 
 def speaker_side(speaker: str, role: str | None) -> str | None:

@@ -541,6 +541,16 @@ def test_azerbaijan_non_use_stance_is_a_dated_timeline(dossier):
     assert timeline.latest_polarity == "oppose" and timeline.changed is False
 
 
+def test_a_stance_toward_ones_own_side_makes_no_timeline():
+    t = seed_text(A001)
+    stance = Stance(holder="Azerbaijan", target="Baku", topic="relations", polarity="support",
+                    evidence=ev(t, "Baku would not allow Tel Aviv to attack Iran from its soil"))
+    d = merge([extraction(A001, stances=[stance])], model="m", prompt_version="p")
+    assert d.stances == []
+    other = stance.model_copy(update={"target": "Tel Aviv"})
+    assert len(merge([extraction(A001, stances=[other])], model="m", prompt_version="p").stances) == 1
+
+
 def test_topic_grouping_rule():
     assert topics_match(text_key("use territory"), text_key("airspace use"))
     assert not topics_match(text_key("use territory"), text_key("relations with Israel"))

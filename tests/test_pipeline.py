@@ -87,6 +87,23 @@ def test_per_article_files_and_dossier_metadata(first_run):
     assert {a["id"] for a in dossier["articles"]} == set(files)
 
 
+def test_the_real_model_run_merges_aliyev_and_his_denial_across_outlets(first_run):
+    """What the merge makes of real model output, not of hand-built items."""
+    tmp, _ = first_run
+    dossier = Dossier.model_validate_json((tmp / "dossier.json").read_text())
+    aliyevs = [e for e in dossier.entities if "Aliyev" in e.name]
+    assert len(aliyevs) == 1, [e.name for e in aliyevs]
+    (aliyev,) = aliyevs
+    assert {"President Aliyev", "Azerbaijani President Ilham Aliyev"} <= set(aliyev.aliases)
+    denials = [
+        s for s in dossier.statements
+        if s.speaker == aliyev.id and len({src.article_id for src in s.sources}) == 2
+        and any("airspace" in src.evidence.text for src in s.sources)
+    ]
+    assert len(denials) == 1
+    assert {src.kind for src in denials[0].sources} == {"quote", "paraphrase"}
+
+
 def test_rerun_is_fully_cached_and_byte_identical(first_run, tmp_path):
     tmp, _ = first_run
     again = run_seeds(tmp_path, tmp / "cache")

@@ -123,7 +123,7 @@ def test_pronoun_speaker(ctx: QuestionContext, pronoun: str) -> None:
     assert "[3]" in message, "points the model at the sentences before the one cited"
 
 
-@pytest.mark.parametrize("target", ["Azerbaijan", "Ilham Aliyev", "Aliyev"])
+@pytest.mark.parametrize("target", ["Azerbaijan", "Ilham Aliyev", "Aliyev", "Baku"])
 def test_target_the_speakers_own_side(ctx: QuestionContext, target: str) -> None:
     # Aliyev is written as "Azerbaijani President Ilham Aliyev": Azerbaijan is his own side.
     item = SpeechAct(sentence=1, speaker="Ilham Aliyev", target=target, stance="support")
