@@ -86,7 +86,10 @@ class ExtractionSettings:
     chunk_chars: int = 6000  # ~1,500 tokens of article per prompt
     overlap_sentences: int = 2
     statements_max_tokens: int = 1200
-    events_max_tokens: int = 700
+    events_max_tokens: int = 900
+    # Events asked for per chunk: at most this many, and at most one per
+    # sentence with a word for a happening (see prepass.EVENT_CUE).
+    events_limit: int = 12
     temperature: float = 0.0
     seed: int = 0
 
@@ -98,6 +101,7 @@ class ExtractionSettings:
             "chunk_chars": self.chunk_chars,
             "overlap_sentences": self.overlap_sentences,
             "max_tokens": [self.statements_max_tokens, self.events_max_tokens],
+            "events_limit": self.events_limit,
             "temperature": self.temperature,
             "seed": self.seed,
         }
@@ -456,6 +460,9 @@ def _cited(numbers: list[int]) -> str:
     return ", ".join(f"[{n}]" for n in numbers)
 
 
+_EVENTS_WITHOUT_CUES = 4
+
+
 def _budget(ceiling: int, items: int, cap: int) -> int:
     """max_tokens for a list answer: room for every possible item (~80 tokens each
     as the model writes them), never above the ceiling; a runaway repetition
@@ -502,11 +509,15 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
             for act in asked.items:
                 acts.setdefault((act.sentence, act.speaker.casefold()), act)
 
-        numbers = [s.number for s in chunk]
+        # Sentences with a word for a happening are pointed out, and bound how
+        # many events may be listed; the cue words are English, so a chunk
+        # without any (another language) is still asked, for a few.
+        cued = [s.number for s in chunk if s.event_cue]
+        limit = min(settings.events_limit, max(len(cued), _EVENTS_WITHOUT_CUES), len(chunk))
         asked = asker.ask(
-            "events", events_question(numbers),
-            asker.messages(block, render("events.j2")),
-            ctx, _budget(settings.events_max_tokens, len(numbers), 8), repair_happening,
+            "events", events_question([s.number for s in chunk], limit),
+            asker.messages(block, render("events.j2", candidates=_cited(cued))),
+            ctx, _budget(settings.events_max_tokens, limit, limit), repair_happening,
         )
         dropped += asked.dropped
         for happening in asked.items:

@@ -3,7 +3,8 @@
 A small model does far better with candidates than with a blank page, and
 every token it does not have to write saves ~60 ms on a 2-core CPU. Rules
 here find sentences (with offsets), direct quotations, speech verbs (the
-attribution cues of reported speech) and date expressions. The model is then
+attribution cues of reported speech), words that report happenings and date
+expressions. The model is then
 asked narrow questions about the candidate sentences only.
 """
 
@@ -37,6 +38,20 @@ SPEECH_VERBS = (
 # No closing \b: scraped text glues words ("remarkedthat").
 SPEECH_CUE = re.compile(r"\b(" + "|".join(SPEECH_VERBS) + r")(?=\W|that|$)", re.I)
 
+# Words that report a happening (an attack, a death, an arrest, a meeting, a
+# deal ...), matched as word starts. They mark candidate sentences for the
+# events question; on the seeds' gold, 83 % of events lie in a marked sentence
+# and 62 % of sentences are marked.
+EVENT_WORDS = (
+    "attack strike struck bomb shell missile drone rocket explo blast detonat fired firing shot shoot gunm "
+    "kill dead death died dies wound injur casualt arrest detain charged sentenced convicted trial captur seiz "
+    "kidnap abduct hostage invad invasion clash fight battle ceasefire truce agree agreement deal signed sign "
+    "met meet meeting talks summit visit phone conversation launch deploy drill exercise withdr evacuat "
+    "protest sanction export bought sold purchas suppl arms opened opening elected appointed resign crash "
+    "flood earthquake raid assault ambush offensive operation war"
+).split()
+EVENT_CUE = re.compile(r"\b(?:" + "|".join(EVENT_WORDS) + r")", re.I)
+
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE_EXPRESSION = re.compile(
@@ -62,6 +77,7 @@ class Sentence:
     quotes: tuple[str, ...]
     speech_cue: bool
     dates: tuple[str, ...]
+    event_cue: bool = False
 
     @property
     def is_statement_candidate(self) -> bool:
@@ -126,6 +142,7 @@ def split_sentences(article: Article) -> list[Sentence]:
                     quotes=tuple(q.group(0)[1:-1] for q in QUOTE.finditer(chunk)),
                     speech_cue=SPEECH_CUE.search(chunk) is not None,
                     dates=tuple(d.group(0) for d in DATE_EXPRESSION.finditer(chunk)),
+                    event_cue=EVENT_CUE.search(chunk) is not None,
                 )
             )
         offset += len(line) + 1

@@ -291,3 +291,35 @@ def test_seed_000_dates() -> None:
     assert "on Thursday" in sentence_with(sentences, "Iran on Thursday said").dates
     # The caption's "June 17, 2024" is excluded, so no sentence carries it.
     assert not any("June 17" in d for s in sentences for d in s.dates)
+
+
+def test_sentences_with_a_word_for_a_happening_are_event_candidates() -> None:
+    text = (
+        "Title\n\n"
+        "Israel launched airstrikes on Iranian nuclear sites on June 13.\n"
+        "Three soldiers were killed near the border.\n"
+        "The two presidents met in Baku.\n"
+        "He said Iran valued its ties with Azerbaijan.\n"
+        "The region is home to many minorities.\n"
+    )
+    sentences = split_sentences(article_from_text(text))
+    assert [s.text.split()[0] for s in sentences] == ["Israel", "Three", "The", "He", "The"]
+    assert [s.event_cue for s in sentences] == [True, True, True, False, False]
+
+
+def test_seed_gold_events_mostly_lie_in_event_candidate_sentences() -> None:
+    """The cue list is a hint to the model, so it must cover most real events."""
+    import json
+
+    hits = total = 0
+    gold_dir = Path(__file__).resolve().parent / "fixtures" / "gold"
+    for path in SEEDS:
+        sentences = split_sentences(load_article(path))
+        gold = json.loads((gold_dir / f"{path.stem}.json").read_text(encoding="utf-8"))
+        for event in gold["events"]:
+            start = event["evidence"]["start"]
+            (sentence,) = [s for s in sentences if s.start <= start < s.end]
+            hits += sentence.event_cue
+            total += 1
+    assert total == 53
+    assert hits / total >= 0.8
