@@ -1,7 +1,7 @@
 """Merge benchmark on synthetic article extractions.
 
-    /work/venv/bin/python bench/bench_merge.py            # 1,000 and 10,000 articles
-    /work/venv/bin/python bench/bench_merge.py --sizes 2000 --memory
+    .venv/bin/python bench/bench_merge.py            # 1,000 and 10,000 articles
+    .venv/bin/python bench/bench_merge.py --sizes 2000 --memory
 
 Each size runs in a fresh subprocess so caches warmed by one size do not
 flatter the next. Articles are generated with a seeded RNG from a small

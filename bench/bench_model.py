@@ -1,6 +1,6 @@
 """Measure the embedded model on this machine and print the figures.
 
-    /work/venv/bin/python bench/bench_model.py [--model qwen2.5-coder-1.5b]
+    .venv/bin/python bench/bench_model.py [--model qwen2.5-coder-1.5b]
 
 Prints: assembly (or reuse) seconds, load seconds, RSS, prompt-processing
 (prefill) tokens/s, generation tokens/s (free text and JSON-schema

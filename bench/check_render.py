@@ -18,7 +18,7 @@ Chromium is driven over the DevTools protocol on a pipe
 (``--remote-debugging-pipe``: NUL-separated JSON on fds 3 and 4), which needs
 no websocket library and opens no port.
 
-    /work/venv/bin/python bench/check_render.py [--out DIR] [--chromium PATH] [--page FILE.html ...]
+    .venv/bin/python bench/check_render.py [--out DIR] [--chromium PATH] [--page FILE.html ...]
 
 Exit code 0 when both pages load without errors, 1 otherwise.
 """

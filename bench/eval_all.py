@@ -1,7 +1,7 @@
 """Every evaluation in one go: the seed gold and WikiEvents.
 
-    /work/venv/bin/python bench/eval_all.py --seed-predictions out/extractions --wikievents-baseline
-    /work/venv/bin/python bench/eval_all.py --seed-predictions dossier.json \\
+    .venv/bin/python bench/eval_all.py --seed-predictions out/extractions --wikievents-baseline
+    .venv/bin/python bench/eval_all.py --seed-predictions dossier.json \\
         --wikievents-predictions /tmp/wikievents-out --format json
 
 Seeds: --seed-predictions is a folder of per-article ArticleExtraction JSON

@@ -1,6 +1,6 @@
 """Score the merge's cross-document event clustering on ECB+ (topics 12, 19, 20, 41).
 
-    /work/venv/bin/python bench/eval_ecbplus.py [--eval-dir DIR]
+    .venv/bin/python bench/eval_ecbplus.py [--eval-dir DIR]
 
 Every gold event mention becomes an extracted Event (summary = its words,
 evidence = its sentence, participants/time/place = gold mentions of the same

@@ -1,9 +1,9 @@
 """Score event extraction on WikiEvents (public data, never copied here).
 
-    /work/venv/bin/python bench/eval_wikievents.py --baseline --limit 5
-    /work/venv/bin/python bench/eval_wikievents.py --export-texts /tmp/wikievents-texts
-    /work/venv/bin/python bench/eval_wikievents.py --predictions /tmp/wikievents-out
-    /work/venv/bin/python bench/eval_wikievents.py --extractor mypkg.mod:extract --split test
+    .venv/bin/python bench/eval_wikievents.py --baseline --limit 5
+    .venv/bin/python bench/eval_wikievents.py --export-texts /tmp/wikievents-texts
+    .venv/bin/python bench/eval_wikievents.py --predictions /tmp/wikievents-out
+    .venv/bin/python bench/eval_wikievents.py --extractor mypkg.mod:extract --split test
 
 Exactly one source of predictions: --predictions DIR (saved ArticleExtraction
 or Dossier JSON, or <doc_id>.json lists of Events), --extractor MODULE:FUNC
