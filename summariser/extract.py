@@ -37,7 +37,7 @@ from .articles import Article
 from .backends import Backend, BackendError
 from .entities import state_of, normalise_text
 from .grounding import evidence_at, is_grounded
-from .prepass import Sentence, numbered, split_sentences
+from .prepass import Sentence, numbered, settle_event_type, split_sentences
 from .prompts import describe_fields, prompt_version, render
 from .questions import (
     Happening,
@@ -353,7 +353,7 @@ def event_from(happening: Happening, sentence: Sentence, article: Article) -> Ev
     participants += [Participant(name=n, role="target") for n in map(_clean_name, happening.to) if n]
     return Event(
         summary=_whole_words(happening.what, Happening.model_fields["what"].metadata[0].max_length),
-        event_type=happening.type,
+        event_type=settle_event_type(happening.type, sentence.text),
         date_text=sentence.dates[0] if sentence.dates else None,
         place=_clean_name(happening.where),
         participants=_unique_participants(participants),

@@ -323,3 +323,24 @@ def test_seed_gold_events_mostly_lie_in_event_candidate_sentences() -> None:
             total += 1
     assert total == 53
     assert hits / total >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("model_type", "sentence", "settled"),
+    [
+        ("accusation", "Israel increased its arms exports to Azerbaijan.", "arms_transfer"),
+        ("attack", "During the conversation, Pezeshkian said Iran never started a war.", "phone_call"),
+        ("accusation", "Iran reportedly used drones to kill two people on one of the ships.", "casualties"),
+        # The sentence supports the model's label: kept.
+        ("accusation", "Armenia accused Azerbaijan of threatening to resort to force.", "accusation"),
+        ("attack", "Israel launched airstrikes on Iranian nuclear sites.", "attack"),
+        # A specific label is the model's call, whatever the words.
+        ("meeting", "Azerbaijan warmly welcomed the visiting minister.", "meeting"),
+        # No cue at all: the model's label stays.
+        ("other", "The region is home to many minorities.", "other"),
+    ],
+)
+def test_catch_all_event_types_are_settled_by_the_sentence(model_type: str, sentence: str, settled: str) -> None:
+    from summariser.prepass import settle_event_type
+
+    assert settle_event_type(model_type, sentence) == settled
