@@ -557,12 +557,14 @@ class EntityResolver:
         return [self._nodes[k] for k in sorted(self._nodes) if self._nodes[k].parsed.kind == "name"]
 
     def _looks_like_person(self, node: _NodeInfo) -> bool:
-        if node.type_votes:
-            return _voted_type(node.type_votes) == "person"
+        votes = _informative(node.type_votes)
+        if votes:
+            return _voted_type(votes) == "person"
         return node.has_title or bool(node.roles)
 
     def _declared_non_person(self, node: _NodeInfo) -> bool:
-        return bool(node.type_votes) and _voted_type(node.type_votes) != "person"
+        votes = _informative(node.type_votes)
+        return bool(votes) and _voted_type(votes) != "person"
 
     def _union_contained_names(self) -> None:
         """b. "Aliyev" joins the unique person name that contains it.
@@ -766,6 +768,12 @@ def _canonical_name(nodes: list[_NodeInfo]) -> str:
     # Fullest = most words; among spellings of as many words, the most used,
     # then the longest; remaining ties broken alphabetically.
     return min(counts, key=lambda s: (-len(s.split()), -counts[s], -len(s), s))
+
+
+def _informative(votes: Counter) -> Counter:
+    """Type votes that say something: 'other' is what an extraction answers for
+    a bare surname it cannot type ("Aliyev"), not a claim that it is no person."""
+    return Counter({kind: count for kind, count in votes.items() if kind != "other"})
 
 
 def _voted_type(votes: Counter) -> EntityType:

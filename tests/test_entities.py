@@ -66,6 +66,18 @@ def test_aliyev_variants_are_one_person():
     assert entity.type == "person"
 
 
+def test_bare_surname_typed_other_still_joins_the_person():
+    # An extraction types a lone "Aliyev" as 'other': that is not knowing, not a declaration.
+    r = resolver(NameUse("Aliyev", "a1", "other"), NameUse("President Aliyev", "a1", "person"),
+                 NameUse("Aliyev", "a2", "other"), NameUse("Ilham Aliyev", "a2", "person"))
+    assert names_of(r) == {"Ilham Aliyev": ["Aliyev", "President Aliyev"]}
+
+
+def test_surname_declared_an_organisation_is_not_a_person():
+    r = resolver(NameUse("Hezbollah", "a1", "organization"), NameUse("Hassan Hezbollah", "a1", "person"))
+    assert len(r.entities) == 2
+
+
 def test_metonymy_and_demonyms_map_to_the_state():
     r = resolver(*uses("a1", "Azerbaijan", "Baku", "Azeri", "Azerbaijani", "Iran", "Tehran", "Iranian",
                        "Israel", "Tel Aviv", "Israeli", "Yerevan", "Ankara"))
