@@ -10,7 +10,10 @@
 Whatever the backend, requests go through the same httpx transport stack:
 retries (tenacity: timeouts, connection errors, 429 honouring Retry-After,
 5xx) -> metering (tokens of every call, retries and re-asks included, each
-logged) -> optional recording -> the network or the replay files.
+logged) -> optional recording -> the network or the replay files. Recordings
+hold the request as instructor made it; the embedded backend then sends its
+``json_schema`` response format to llama.cpp as a one-line JSON grammar
+(``CompactJsonTransport``), which saves the model a sixth of its tokens.
 """
 
 from __future__ import annotations
@@ -230,6 +233,75 @@ class ReplayTransport(httpx2.BaseTransport):
 
 
 # --------------------------------------------------------------------------
+# Compact answers from the embedded server
+# --------------------------------------------------------------------------
+
+# llguidance's JSON options: no optional whitespace. The separators keep their
+# space (Python's json.dumps style): the model writes '"key": "value"', and
+# without the space after ':' it starts answering null to fill the gap.
+_COMPACT_JSON = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+
+
+def compact_json_grammar(schema: dict) -> str:
+    """The llguidance grammar for ``schema`` that allows JSON on one line only.
+
+    Left to itself the model pretty-prints its answer, and every line break
+    and indent is a token it must generate, on a CPU at ~25 tokens/s: the
+    recorded seed answers are 5,156 tokens pretty-printed and 4,381 on one
+    line, the same values. The schema is otherwise unchanged, except that
+    objects allow no keys besides their properties (as llama.cpp's own
+    conversion of a response format does).
+    """
+    closed = _closed_objects(schema)
+    closed["x-guidance"] = dict(_COMPACT_JSON)
+    return "%llguidance {}\nstart: %json " + json.dumps(closed, ensure_ascii=False)
+
+
+def _closed_objects(node: object) -> object:
+    if isinstance(node, list):
+        return [_closed_objects(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    closed = {key: _closed_objects(value) for key, value in node.items()}
+    if "properties" in closed:
+        closed.setdefault("additionalProperties", False)
+    return closed
+
+
+class CompactJsonTransport(httpx2.BaseTransport):
+    """Sends a ``json_schema`` response format to llama.cpp as a compact-JSON grammar.
+
+    Only for the embedded server, whose llama.cpp is built with llguidance;
+    the request is otherwise what instructor asked for, and so is the answer.
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport):
+        self.inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return self.inner.handle_request(request)
+        response_format = payload.get("response_format") if isinstance(payload, dict) else None
+        if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+            return self.inner.handle_request(request)
+        schema = response_format.get("json_schema", {}).get("schema")
+        if not isinstance(schema, dict):
+            return self.inner.handle_request(request)
+        del payload["response_format"]
+        payload["grammar"] = compact_json_grammar(schema)
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() != "content-length"]
+        rewritten = httpx2.Request(request.method, request.url, headers=headers, json=payload,
+                                   extensions=request.extensions)
+        return self.inner.handle_request(rewritten)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# --------------------------------------------------------------------------
 # Backends
 # --------------------------------------------------------------------------
 
@@ -330,6 +402,9 @@ class EmbeddedBackend(Backend):
         self.say = say
         self.verbose = verbose
         self._server = None
+
+    def _base_transport(self) -> httpx2.BaseTransport:
+        return CompactJsonTransport(httpx2.HTTPTransport())
 
     def _base_url(self) -> str:
         from .embedded import EmbeddedServer, resolve_model_path

@@ -16,6 +16,7 @@ import pytest
 
 from summariser.backends import (
     BackendOptions,
+    CompactJsonTransport,
     EndpointBackend,
     Meter,
     MeteringTransport,
@@ -23,6 +24,7 @@ from summariser.backends import (
     ReplayBackend,
     ReplayTransport,
     RetryTransport,
+    compact_json_grammar,
     request_key,
 )
 from summariser.schema import Usage
@@ -315,3 +317,57 @@ def test_endpoint_records_and_replay_backend_answers_offline(tmp_path: Path) -> 
             ask(replay, "Who spoke first?")
         assert "replay_miss" in str(info.value)
     assert script.calls == 1
+
+
+# --------------------------------------------------------------------------
+# CompactJsonTransport (embedded server only)
+# --------------------------------------------------------------------------
+
+NESTED_SCHEMA = {
+    "type": "object",
+    "properties": {"events": {"type": "array", "items": {"$ref": "#/$defs/Event"}}},
+    "required": ["events"],
+    "$defs": {
+        "Event": {"type": "object", "properties": {"what": {"type": "string", "maxLength": 60}}},
+        "Open": {"type": "object", "properties": {"x": {"type": "integer"}}, "additionalProperties": True},
+    },
+}
+
+
+def _grammar_schema(grammar: str) -> dict:
+    header, _, schema = grammar.partition("start: %json ")
+    assert header == "%llguidance {}\n"
+    return json.loads(schema)
+
+
+def test_compact_grammar_keeps_the_schema_closes_objects_and_forbids_free_whitespace() -> None:
+    schema = _grammar_schema(compact_json_grammar(NESTED_SCHEMA))
+    assert schema["x-guidance"] == {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+    assert schema["additionalProperties"] is False
+    assert schema["$defs"]["Event"]["additionalProperties"] is False
+    assert schema["$defs"]["Open"]["additionalProperties"] is True  # an explicit choice is kept
+    assert schema["$defs"]["Event"]["properties"]["what"] == {"type": "string", "maxLength": 60}
+    assert list(schema["properties"]) == ["events"] and schema["required"] == ["events"]
+    assert "x-guidance" not in NESTED_SCHEMA and "additionalProperties" not in NESTED_SCHEMA["$defs"]["Event"]
+
+
+def test_compact_transport_sends_the_schema_as_a_grammar_and_the_rest_unchanged() -> None:
+    script = Script(ok())
+    request = dict(REQUEST, response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": NESTED_SCHEMA}})
+    response = post(CompactJsonTransport(httpx2.MockTransport(script)), request)
+    assert response.status_code == 200
+    (sent,) = [json.loads(body) for body in script.bodies]
+    assert "response_format" not in sent
+    assert _grammar_schema(sent.pop("grammar"))["$defs"]["Event"]["additionalProperties"] is False
+    assert sent == {k: v for k, v in request.items() if k != "response_format"}
+
+
+def test_compact_transport_passes_other_requests_through_untouched() -> None:
+    plain = {k: v for k, v in REQUEST.items() if k != "response_format"}
+    for payload in (plain, dict(REQUEST, response_format={"type": "json_object"})):
+        script = Script(ok())
+        post(CompactJsonTransport(httpx2.MockTransport(script)), payload)
+        assert json.loads(script.bodies[0]) == payload
+    script = Script(ok())
+    post(CompactJsonTransport(httpx2.MockTransport(script)), content=b"not json")
+    assert script.bodies == [b"not json"]

@@ -9,6 +9,7 @@ validated, re-asked, repaired, grounded, cached and merged.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -65,3 +66,24 @@ def test_real_model_end_to_end_keeps_only_grounded_items(smollm2, tmp_path):
             again = run([SEED], again_backend, options, cache=cache)
         assert again.count("cached") == 1 and again.model_usage.calls == 0
         assert again_backend._server is None
+
+
+@pytest.mark.embedded
+def test_embedded_server_answers_in_one_line_of_schema_json(smollm2):
+    """The one-line grammar is accepted by the real llama.cpp and binds the answer."""
+    schema = {
+        "type": "object",
+        "properties": {"speaker": {"anyOf": [{"type": "string", "maxLength": 30}, {"type": "null"}]},
+                       "stance": {"enum": ["support", "oppose"]}},
+        "required": ["speaker", "stance"],
+    }
+    with EmbeddedBackend(smollm2, threads=2) as backend:
+        answer = backend.client().chat.completions.create(
+            model=backend.model_id, temperature=0, max_tokens=60,
+            messages=[{"role": "user", "content": "Reply in JSON, nicely indented: who spoke, and their stance?"}],
+            response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": schema}},
+        )
+    content = answer.choices[0].message.content
+    assert "\n" not in content
+    parsed = json.loads(content)
+    assert set(parsed) == {"speaker", "stance"} and parsed["stance"] in {"support", "oppose"}
