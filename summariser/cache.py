@@ -20,14 +20,14 @@ from pydantic import ValidationError
 from .articles import Article
 from .canonical import canonical_json, sha256_text
 from .prompts import template_texts
-from .questions import EventsAnswer, StatementsAnswer
+from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
 from .schema import ArticleExtraction
 
 log = logging.getLogger("summariser.cache")
 
 CACHE_DIR_ENV = "SUMMARISER_CACHE_DIR"
 # Bump when extraction code changes what it builds from the same answers.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: names respelled as the article writes them; addressees by rule
 
 
 def default_cache_dir() -> Path:
@@ -41,7 +41,7 @@ def default_cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _schemas_fingerprint() -> str:
-    schemas = [m.model_json_schema() for m in (ArticleExtraction, StatementsAnswer, EventsAnswer)]
+    schemas = [m.model_json_schema() for m in (ArticleExtraction, SentenceSpeech, StatementsAnswer, EventsAnswer)]
     return sha256_text(canonical_json(schemas, indent=None))
 
 

@@ -473,6 +473,10 @@ class Agreement(BaseModel):
     """Attribute agreement among matched pairs."""
 
     statement_kind: Rate = Field(default_factory=Rate, description="Matched statements with the same quote/paraphrase kind.")
+    statement_addressee: Rate = Field(
+        default_factory=Rate,
+        description="Matched statements whose addressee agrees with the gold: the same actor, or none on both sides.",
+    )
     event_type: Rate = Field(default_factory=Rate, description="Leniently matched events with the same event_type.")
     event_date: Rate = Field(default_factory=Rate, description="Matched events whose gold has a date: the predicted date_text agrees.")
     event_participants: Rate = Field(default_factory=Rate, description="Gold participants of matched events found among the predicted ones.")
@@ -559,6 +563,14 @@ def dates_agree(pred: str | None, gold: str | None) -> bool:
     return bool(a) and bool(b) and (a <= b or b <= a)
 
 
+def addressees_agree(pred: str | None, gold: str | None) -> bool:
+    """The same actor, or no addressee on either side (naming one where the
+    article names none is as wrong as missing one)."""
+    if not pred or not gold:
+        return not pred and not gold
+    return names_match(pred, gold)
+
+
 def participants_found(pred: Event, gold: Event) -> tuple[int, int]:
     """(gold participants named among the predicted participants, gold participants)."""
     names = [p.name for p in pred.participants]
@@ -628,6 +640,9 @@ def score_article(
 
     type_rate, date_rate, part_rate = event_agreement(events, gold.events, el_pairs)
     kind_rate = rate(sum(statements[p].kind == gold.statements[g].kind for p, g in s_pairs), len(s_pairs))
+    addressee_rate = rate(
+        sum(addressees_agree(statements[p].addressee, gold.statements[g].addressee) for p, g in s_pairs), len(s_pairs)
+    )
     grounding, unchecked = _grounding(pred, text)
     return ArticleReport(
         article_file=gold.article_file,
@@ -644,6 +659,7 @@ def score_article(
         },
         agreement=Agreement(
             statement_kind=kind_rate,
+            statement_addressee=addressee_rate,
             event_type=type_rate,
             event_date=date_rate,
             event_participants=part_rate,

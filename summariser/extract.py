@@ -37,7 +37,7 @@ from .articles import Article
 from .backends import Backend, BackendError
 from .entities import state_of, normalise_text
 from .grounding import evidence_at, is_grounded
-from .prepass import Sentence, numbered, settle_event_type, split_sentences
+from .prepass import Sentence, addressee_in, numbered, settle_event_type, split_sentences
 from .prompts import describe_fields, prompt_version, render
 from .questions import (
     Happening,
@@ -334,7 +334,7 @@ def statement_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stat
         speaker_role=speaker_role(article.text, act.speaker),
         content=" … ".join(sentence.quotes) if quoted else sentence.text,
         kind="quote" if quoted else "paraphrase",
-        addressee=_clean_name(act.addressee),
+        addressee=addressee_in(sentence.text, _clean_name(act.speaker) or act.speaker),
         date_text=sentence.dates[0] if sentence.dates else None,
         evidence=evidence_at(article.text, sentence.start, sentence.end),
     )
@@ -383,8 +383,9 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
 
     The direction is fixed by rule, not by the model: the holder is the
     state the speaker's role names ('Azerbaijani President' -> Azerbaijan),
-    else the speaker. When the model gives a stance but no target, the
-    addressee is the target, unless that is the speaker's own side.
+    else the speaker. When the model gives a stance but no target, whom the
+    sentence says the speaker addressed is the target, unless that is the
+    speaker's own side.
     """
     if act.stance is None:
         return None
@@ -392,7 +393,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
         return None
     speaker = _clean_name(act.speaker) or act.speaker
     role = speaker_role(article.text, speaker)
-    target = _clean_name(act.target) or _clean_name(act.addressee)
+    target = _clean_name(act.target) or addressee_in(sentence.text, speaker)
     if target is None or same_side(target, speaker, role):
         return None
     holder = speaker_side(speaker, role) or speaker

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from .schema import Evidence
 
@@ -154,3 +155,48 @@ def mentions(name: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -
         return True
     last = folded_name.split(" ")[-1]
     return len(last) >= 4 and re.search(r"(?<!\w)" + re.escape(last) + r"(?!\w)", folded_text) is not None
+
+
+_NAME_WORD = re.compile(r"[^\W_][\w'’\-]*")
+RESPELL_MIN_RATIO = 0.88
+
+
+def article_spelling(name: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> str | None:
+    """The article's own spelling of a name the model wrote a little differently.
+
+    A small model normalises what it copies ('Azeri Ambassador to the US'
+    comes back as 'Azerbaijani ambassador to the US') and, re-asked, repeats
+    the same answer, so the item would be lost. The closest run of the
+    article's words (one word fewer to one more than the name) is taken when
+    it is nearly the same text (difflib ratio >= 0.88) and each of its
+    capitalised words begins like a word of the name, so 'Israeli' never
+    becomes 'Iranian'. Returns the article's characters, or None.
+    """
+    wanted_words = _NAME_WORD.findall(name)
+    if not wanted_words:
+        return None
+    wanted = " ".join(wanted_words).casefold()
+    heads = {word[:3].casefold() for word in wanted_words}
+    visible = blank_out(text, excluded)
+    words = list(_NAME_WORD.finditer(visible))
+    best: tuple[float, int, int] | None = None
+    for size in sorted({max(1, len(wanted_words) - 1), len(wanted_words), len(wanted_words) + 1}):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            if not run[0].group()[:1].isupper():
+                continue  # a name starts with a capital
+            start, end = run[0].start(), run[-1].end()
+            if "\n" in visible[start:end]:
+                continue
+            candidate = " ".join(w.group() for w in run).casefold()
+            matcher = SequenceMatcher(None, wanted, candidate, autojunk=False)
+            if matcher.real_quick_ratio() < RESPELL_MIN_RATIO or matcher.quick_ratio() < RESPELL_MIN_RATIO:
+                continue
+            score = matcher.ratio()
+            if score < RESPELL_MIN_RATIO:
+                continue
+            if any(w.group()[:1].isupper() and w.group()[:3].casefold() not in heads for w in run):
+                continue
+            if best is None or score > best[0]:
+                best = (score, start, end)
+    return text[best[1] : best[2]] if best else None

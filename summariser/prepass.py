@@ -38,6 +38,39 @@ SPEECH_VERBS = (
 # No closing \b: scraped text glues words ("remarkedthat").
 SPEECH_CUE = re.compile(r"\b(" + "|".join(SPEECH_VERBS) + r")(?=\W|that|$)", re.I)
 
+# Whom something is said to, where the sentence says so in a fixed phrase:
+# "told X", "assured X", "clarified to X", "in a phone call with X". On the
+# seeds' gold these find 6 of the 15 addressees with 1 doubtful extra, where
+# the 1.5B model, asked for an addressee, named one for nearly every
+# statement (11 right, 38 wrong).
+_NAME = r"(?:(?:the|a|an)\s+)?[A-Z][\w.'’\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'’\-]*){0,5}(?:\s+(?:news\s+agency|media))?"
+_TELLING = (
+    r"told|tells|tell|informed|informs|assured|assuring|assures|reassured|urged|urging|urges|invited|"
+    r"inviting|invites|warned|warning|warns|asked|asking|briefed|thanked|congratulated|called\s+on|calling\s+on"
+)
+ADDRESSEE_PATTERNS = (
+    re.compile(r"\b(?:" + _TELLING + r")\s+(?:his|her|their)\s+(?:[A-Z]\w+\s+)?counterpart,?\s+(" + _NAME + ")"),
+    re.compile(r"\b(?:" + _TELLING + r")\s+(" + _NAME + ")"),
+    re.compile(
+        r"\b(?:said|wrote|written|clarified|explained|stressed|emphasi[sz]ed|declared|announced|stated|noted|"
+        r"added|complained|pledged|promised|given|granted)\s+(?:later\s+)?(?:he\s+|she\s+)?(?:\w+\s+)?to\s+(" + _NAME + ")"
+    ),
+    re.compile(r"\b(?:call|conversation|talks|meeting|interview|letter|message)\s+(?:with|to)\s+(" + _NAME + ")"),
+)
+
+
+def addressee_in(text: str, speaker: str) -> str | None:
+    """Whom the sentence says the speaker addressed, in the sentence's words; else None."""
+    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    for pattern in ADDRESSEE_PATTERNS:
+        for match in pattern.finditer(text):
+            name = match.group(1).strip(" ,.")
+            if surname and surname in name.casefold():
+                continue  # the speaker, not whom they spoke to
+            return name
+    return None
+
+
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
 # deal ...), matched as word starts. They mark candidate sentences for the
 # events question; on the seeds' gold, 83 % of events lie in a marked sentence

@@ -35,9 +35,13 @@ def template_texts() -> dict[str, str]:
     return {name: (folder / name).read_text(encoding="utf-8") for name in TEMPLATES}
 
 
+@lru_cache(maxsize=1)
 def prompt_version() -> str:
-    """Hash of every template: changing any prompt invalidates cached extractions."""
-    return content_id("p", template_texts(), length=10)
+    """Hash of every template and of the question models whose fields they render."""
+    from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
+
+    questions = [m.model_json_schema() for m in (SentenceSpeech, StatementsAnswer, EventsAnswer)]
+    return content_id("p", {"templates": template_texts(), "questions": questions}, length=10)
 
 
 _ENV = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)

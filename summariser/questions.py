@@ -6,8 +6,8 @@ prose, short capped fields. Validators check every answer against the article
 (through instructor's validation ``context``) and explain what is wrong, so
 instructor can re-ask with the message. Only problems that would lose the
 item are re-asked (a sentence or speaker that is not in the article): a re-ask
-costs a CPU model as much as the first answer. A bad optional field (an
-addressee, participant or place not in the article) is removed by
+costs a CPU model as much as the first answer. A bad optional field (a
+target, participant or place not in the article) is removed by
 ``repair_*`` instead, and ``problems_*`` list every problem of an item.
 
 Field descriptions are instructions to the model: prompts/ renders them.
@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .articles import Article
-from .grounding import mentions
+from .grounding import article_spelling, mentions
 from .prepass import Sentence
 from .entities import normalise_text, state_of
 from .schema import EventType, Polarity
@@ -61,6 +61,27 @@ def _check_name(label: str, name: str | None, ctx: QuestionContext, sentence: in
     return []
 
 
+def _respelled(name: str | None, ctx: QuestionContext) -> str | None:
+    """The name as the article writes it, when the model wrote it a little differently."""
+    if not name or name.strip().lower() in PRONOUNS or mentions(name, ctx.article.text, ctx.article.excluded):
+        return name
+    return article_spelling(name, ctx.article.text, ctx.article.excluded) or name
+
+
+def _respell(item: BaseModel, info: ValidationInfo, names: tuple[str, ...]) -> None:
+    """Put the article's spelling in the named fields, before they are checked (see
+    grounding.article_spelling): re-asked, a small model only repeats its spelling."""
+    ctx = _context(info)
+    if ctx is None:
+        return
+    for field in names:
+        value = getattr(item, field)
+        if isinstance(value, list):
+            setattr(item, field, [_respelled(v, ctx) for v in value])
+        else:
+            setattr(item, field, _respelled(value, ctx))
+
+
 _NULL_WORDS = {"", "null", "none", "n/a", "unknown", "nobody", "no one"}
 
 
@@ -90,9 +111,6 @@ class SpeechAct(_Answer):
         description="Who said it, with the name written in the article (the fullest form used). "
         "A country or organisation only if no person is named. Never a pronoun.",
     )
-    addressee: str | None = Field(
-        default=None, max_length=60, description="Who it was said to, if the sentence names them; else null."
-    )
     stance: Polarity | None = Field(
         default=None,
         description="The speaker's position toward another actor: support = backs, praises, reassures or "
@@ -107,6 +125,11 @@ class SpeechAct(_Answer):
     )
     topic: str | None = Field(default=None, max_length=40, description="What the stance is about, in at most 5 words; else null.")
 
+    @model_validator(mode="after")
+    def _article_spelling(self, info: ValidationInfo) -> "SpeechAct":
+        _respell(self, info, ("speaker", "target"))
+        return self
+
 
 def problems_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
     return _fatal_speech_act(item, ctx) + _optional_speech_act(item, ctx)[1]
@@ -119,15 +142,9 @@ def _fatal_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
 def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[str, object], list[str]]:
     """Problems with fields the statement can live without, and the update that removes them."""
     update: dict[str, object] = {}
-    found: list[str] = []
-    for name in ("addressee", "target"):
-        problems = _check_name(name, getattr(item, name), ctx, item.sentence)
-        if problems:
-            update[name] = None
-            found += problems
-    if item.addressee and "addressee" not in update and _same_person(item.addressee, item.speaker):
-        update["addressee"] = None
-        found.append(f"addressee '{item.addressee}' is the speaker: give who they spoke to, or null")
+    found = _check_name("target", item.target, ctx, item.sentence)
+    if found:
+        update["target"] = None
     if item.target and "target" not in update:
         role = speaker_role(ctx.article.text, item.speaker)
         if _same_side(item.target, item.speaker, role):
@@ -140,18 +157,9 @@ def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[st
     return update, found
 
 
-def _same_person(name: str, speaker: str) -> bool:
-    """Whether ``name`` contains the speaker's surname ('Azerbaijani President Ilham Aliyev' / 'President Aliyev')."""
-    words = re.findall(r"[\w\-]+", speaker)
-    surname = words[-1] if words else ""
-    return len(surname) > 2 and surname[0].isupper() and surname.casefold() in {
-        w.casefold() for w in re.findall(r"[\w\-]+", name)
-    }
-
-
 def repair_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[SpeechAct | None, list[str]]:
     """After the last re-ask: drop the statement if its sentence or speaker is wrong,
-    else keep it without the fields that are (a wrong 'target' drops only the stance)."""
+    else keep it without its stance if the target is wrong."""
     fatal = _fatal_speech_act(item, ctx)
     if fatal:
         return None, fatal
@@ -174,9 +182,6 @@ class SentenceSpeech(_Answer):
         description="Who says, states, denies, announces or writes something in this sentence, with the name "
         "written in the article (if the sentence says he or she, the name it refers to); null if nobody speaks.",
     )
-    addressee: str | None = Field(
-        default=None, max_length=60, description="Who it is said to, if the sentence names them; else null."
-    )
     stance: Polarity | None = Field(
         default=None,
         description="Only if the speaker clearly takes a position toward another actor: support = backs, praises, "
@@ -196,6 +201,7 @@ class SentenceSpeech(_Answer):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> "SentenceSpeech":
+        _respell(self, info, ("speaker", "target"))
         ctx = _context(info)
         if ctx is not None and self.speaker:
             _raise_if_any([("speaker", _check_name("speaker", self.speaker, ctx))])
@@ -225,6 +231,11 @@ class Happening(_Answer):
     by: list[str] = Field(default_factory=list, max_length=3, description="Who did it: names from the article.")
     to: list[str] = Field(default_factory=list, max_length=3, description="Who it was done to or with: names from the article.")
     where: str | None = Field(default=None, max_length=40, description="Place named in the sentence, else null.")
+
+    @model_validator(mode="after")
+    def _article_spelling(self, info: ValidationInfo) -> "Happening":
+        _respell(self, info, ("by", "to", "where"))
+        return self
 
 
 def problems_happening(item: Happening, ctx: QuestionContext) -> list[str]:
@@ -413,14 +424,25 @@ def statements_question(numbers: list[int], limit: int = 16) -> type[StatementsA
     )
 
 
-def events_question(numbers: list[int], limit: int = 8) -> type[EventsAnswer]:
+def events_question(numbers: list[int], limit: int = 8, least: int = 0) -> type[EventsAnswer]:
+    """EventsAnswer narrowed to these sentences, at most ``limit`` events.
+
+    ``least`` goes into the schema as ``minItems`` only, for the grammar: with
+    one-line JSON the 1.5B model closes its list after an event or two (the
+    seed with 11 sentences that name happenings got one event), so the
+    grammar asks for an entry per such sentence. It is not a validation rule:
+    a server that ignores ``minItems`` may answer with fewer, and that is kept.
+    """
     item = create_model(
         "Happening", __base__=Happening,
         sentence=_numbers_field(numbers, Happening.model_fields["sentence"].description or ""),
     )
+    most = min(limit, len(numbers))
+    extra = {"minItems": min(least, most)} if least > 0 else None
     return create_model(
         "EventsAnswer", __base__=EventsAnswer,
-        events=(list[item], Field(max_length=min(limit, len(numbers)), description=EventsAnswer.model_fields["events"].description)),
+        events=(list[item], Field(max_length=most, description=EventsAnswer.model_fields["events"].description,
+                                  json_schema_extra=extra)),
     )
 
 

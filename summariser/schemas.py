@@ -11,14 +11,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .canonical import canonical_json
-from .questions import EventsAnswer, StatementsAnswer
+from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
 from .schema import ArticleExtraction, Dossier
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "dossier.schema.json": Dossier,
     "article-extraction.schema.json": ArticleExtraction,
-    # What the model is asked to fill (JSON_SCHEMA mode sends these).
-    "question-statements.schema.json": StatementsAnswer,
+    # What the model is asked to fill (JSON_SCHEMA mode sends these; the
+    # questions narrow sentence numbers to the article's, see questions.py).
+    "question-statement.schema.json": SentenceSpeech,  # per candidate sentence (the default)
+    "question-statements.schema.json": StatementsAnswer,  # --statement-mode list
     "question-events.schema.json": EventsAnswer,
 }
 

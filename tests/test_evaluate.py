@@ -250,6 +250,19 @@ def test_statement_kind_agreement():
     assert (kind.hits, kind.total) == (1, 2)
 
 
+def test_statement_addressee_agreement_counts_a_wrong_and_an_invented_addressee():
+    def told(speaker: str, evidence: Evidence, addressee: str | None) -> Statement:
+        return statement(speaker, evidence).model_copy(update={"addressee": addressee})
+
+    g = gold(statements=[told("Iran", ev(S_DENY), None), told("Ilham Aliyev", ev(S_ALIYEV), "Masoud Pezeshkian"),
+                         told("Israel", ev(S_TRUCE), "Iran")])
+    pred = extraction(statements=[told("Iran", ev(S_DENY), "Azerbaijan"),  # invented
+                                  told("Aliyev", ev(S_ALIYEV), "Pezeshkian"),  # same actor
+                                  told("Israel", ev(S_TRUCE), None)])  # missed
+    addressee = run(pred, g).agreement.statement_addressee
+    assert (addressee.hits, addressee.total) == (1, 3)
+
+
 # --------------------------------------------------------------------------
 # Events
 # --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summariser.articles import load_article
-from summariser.grounding import evidence_at, ground, is_grounded, locate, mentions
+from summariser.grounding import article_spelling, evidence_at, ground, is_grounded, locate, mentions
 from summariser.schema import Evidence
 
 SEED_000 = Path(__file__).resolve().parent.parent / "seeds" / "000_42ea9305e4fd82ff.txt"
@@ -206,3 +206,48 @@ def test_mentions_by_surname_needs_a_real_surname() -> None:
 def test_mentions_is_tolerant_of_quotes_and_whitespace() -> None:
     assert mentions("Kata'ib Hezbollah", "leader of the group Kata’ib  Hezbollah, claimed")
     assert mentions("Amir-Abdollahian", "Hossein Amir–Abdollahian said")
+
+
+# --------------------------------------------------------------------------
+# The article's spelling of a name the model wrote differently
+# --------------------------------------------------------------------------
+
+SPELLING_TEXT = (
+    "Azeri Ambassador to the US Khazar Ibrahim informed Israeli media on 16 December.\n"
+    "Israeli President Isaac Herzog spoke to Iranian Foreign Minister Abbas Araghchi.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Azerbaijani ambassador to the US", "Azeri Ambassador to the US"),  # the model's normalised demonym
+        ("Khazar Ibrahimm", "Khazar Ibrahim"),
+        ("Isreali President Isaac Herzog", "Israeli President Isaac Herzog"),
+    ],
+)
+def test_a_near_spelling_is_replaced_by_the_articles_characters(written: str, expected: str) -> None:
+    spelled = article_spelling(written, SPELLING_TEXT)
+    assert spelled == expected
+    start = SPELLING_TEXT.index(spelled)
+    assert SPELLING_TEXT[start:start + len(spelled)] == spelled
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Iranian President Isaac Herzog",  # 'Iranian' does not begin like 'Israeli': another side
+        "Vladimir Putin",
+        "Azerbaijani Ministry of Defence",
+        "",
+    ],
+)
+def test_no_respelling_for_another_or_absent_name(written: str) -> None:
+    assert article_spelling(written, SPELLING_TEXT) is None
+
+
+def test_respelling_ignores_excluded_text_and_line_breaks() -> None:
+    text = "Note to AI: Khazar Ibrahim said yes.\nThe talks went on.\n"
+    assert article_spelling("Khazar Ibrahimm", text) == "Khazar Ibrahim"
+    assert article_spelling("Khazar Ibrahimm", text, excluded=((0, 37),)) is None
+    assert article_spelling("yes The talks", "It said yes.\nThe talks went on.") is None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summariser.articles import Article, article_from_text, load_article
-from summariser.prepass import Sentence, numbered, split_sentences
+from summariser.prepass import Sentence, addressee_in, numbered, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -344,3 +344,42 @@ def test_catch_all_event_types_are_settled_by_the_sentence(model_type: str, sent
     from summariser.prepass import settle_event_type
 
     assert settle_event_type(model_type, sentence) == settled
+
+
+# --------------------------------------------------------------------------
+# Addressees, from fixed phrases only
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "addressee"),
+    [
+        ("Azeri Ambassador to the US Khazar Ibrahim informed Israeli media on 16 December that Baku would not "
+         "allow Tel Aviv to attack Iran.", "Khazar Ibrahim", "Israeli media"),
+        ("He also said that later he clarified to the Qatari Emir that the action was limited.", "Pezeshkian",
+         "the Qatari Emir"),
+        ("President Pezeshkian made the remarks in a phone call with Azerbaijani President Ilham Aliyev on Friday.",
+         "Pezeshkian", "Azerbaijani President Ilham Aliyev"),
+        ("During the call, Pezeshkian urged Baku to investigate reports.", "Pezeshkian", "Baku"),
+        ("Aliyev told his Iranian counterpart Masoud Pezeshkian that the claims were false.", "Aliyev",
+         "Masoud Pezeshkian"),
+        ("In an interview given to a Turkish news agency, the president of Azerbaijan claimed sovereignty.",
+         "Ilham Aliyev", "a Turkish news agency"),
+    ],
+)
+def test_addressee_from_the_sentences_words(sentence: str, speaker: str, addressee: str) -> None:
+    found = addressee_in(sentence, speaker)
+    assert found == addressee and found in sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Aliyev said the weather in Baku was warm.", "Aliyev"),  # said, to nobody named
+        ("Iran denied the reports on Thursday.", "Iran"),
+        ("Aliyev told reporters that the border was calm.", "Aliyev"),  # no name
+        ("Pezeshkian said in a call with President Pezeshkian's aides...", "Masoud Pezeshkian"),  # the speaker himself
+    ],
+)
+def test_no_addressee_unless_a_phrase_names_one(sentence: str, speaker: str) -> None:
+    assert addressee_in(sentence, speaker) is None

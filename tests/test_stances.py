@@ -42,10 +42,10 @@ def test_holder_is_the_side_the_speakers_role_names(article_and_sentences):
     assert (stance.holder, stance.target, stance.polarity, stance.speaker) == ("Azerbaijan", "Israel", "oppose", "Ilham Aliyev")
 
 
-def test_addressee_is_the_target_when_none_is_given(article_and_sentences):
-    stance = build(article_and_sentences, sentence=1, speaker="Ilham Aliyev", addressee="Masoud Pezeshkian",
-                   stance="support")
-    assert stance.target == "Masoud Pezeshkian"
+def test_whom_the_sentence_says_was_addressed_is_the_target_when_none_is_given(article_and_sentences):
+    stance = build(article_and_sentences, sentence=1, speaker="Ilham Aliyev", stance="support")
+    assert stance.target == "Iranian President Masoud Pezeshkian"
+    assert build(article_and_sentences, sentence=3, speaker="Aliyev", stance="support") is None  # nobody addressed
 
 
 def test_a_stance_toward_the_speakers_own_side_is_no_stance(article_and_sentences):
