@@ -424,25 +424,14 @@ def statements_question(numbers: list[int], limit: int = 16) -> type[StatementsA
     )
 
 
-def events_question(numbers: list[int], limit: int = 8, least: int = 0) -> type[EventsAnswer]:
-    """EventsAnswer narrowed to these sentences, at most ``limit`` events.
-
-    ``least`` goes into the schema as ``minItems`` only, for the grammar: with
-    one-line JSON the 1.5B model closes its list after an event or two (the
-    seed with 11 sentences that name happenings got one event), so the
-    grammar asks for an entry per such sentence. It is not a validation rule:
-    a server that ignores ``minItems`` may answer with fewer, and that is kept.
-    """
+def events_question(numbers: list[int], limit: int = 8) -> type[EventsAnswer]:
     item = create_model(
         "Happening", __base__=Happening,
         sentence=_numbers_field(numbers, Happening.model_fields["sentence"].description or ""),
     )
-    most = min(limit, len(numbers))
-    extra = {"minItems": min(least, most)} if least > 0 else None
     return create_model(
         "EventsAnswer", __base__=EventsAnswer,
-        events=(list[item], Field(max_length=most, description=EventsAnswer.model_fields["events"].description,
-                                  json_schema_extra=extra)),
+        events=(list[item], Field(max_length=min(limit, len(numbers)), description=EventsAnswer.model_fields["events"].description)),
     )
 
 
