@@ -11,8 +11,8 @@ Whatever the backend, requests go through the same httpx transport stack:
 retries (tenacity: timeouts, connection errors, 429 honouring Retry-After,
 5xx) -> metering (tokens of every call, retries and re-asks included, each
 logged) -> optional recording -> the network or the replay files. Recordings
-hold the request as instructor made it; the embedded backend then sends its
-``json_schema`` response format to llama.cpp as a one-line JSON grammar
+hold the request as instructor made it; the embedded backend then sends a
+flat ``json_schema`` response format to llama.cpp as a one-line JSON grammar
 (``CompactJsonTransport``), which saves the model a sixth of its tokens.
 """
 
@@ -268,11 +268,27 @@ def _closed_objects(node: object) -> object:
     return closed
 
 
+def _lists_objects(node: object) -> bool:
+    """Whether a schema has an array of objects (an answer that is a list of items)."""
+    if isinstance(node, list):
+        return any(_lists_objects(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    items = node.get("items")
+    if node.get("type") == "array" and isinstance(items, dict) and ("$ref" in items or items.get("type") == "object"):
+        return True
+    return any(_lists_objects(value) for value in node.values())
+
+
 class CompactJsonTransport(httpx2.BaseTransport):
-    """Sends a ``json_schema`` response format to llama.cpp as a compact-JSON grammar.
+    """Sends a flat ``json_schema`` response format to llama.cpp as a one-line grammar.
 
     Only for the embedded server, whose llama.cpp is built with llguidance;
     the request is otherwise what instructor asked for, and so is the answer.
+    An answer that is a list of items keeps llama.cpp's own conversion: on
+    one line the model closes such lists early (WikiEvents dev event recall
+    0.241 -> 0.200, seeds events F1 0.511 -> 0.434), while flat answers say
+    the same in fewer tokens.
     """
 
     def __init__(self, inner: httpx2.BaseTransport):
@@ -288,7 +304,7 @@ class CompactJsonTransport(httpx2.BaseTransport):
         if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
             return self.inner.handle_request(request)
         schema = response_format.get("json_schema", {}).get("schema")
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or _lists_objects(schema):
             return self.inner.handle_request(request)
         del payload["response_format"]
         payload["grammar"] = compact_json_grammar(schema)

@@ -351,20 +351,28 @@ def test_compact_grammar_keeps_the_schema_closes_objects_and_forbids_free_whites
     assert "x-guidance" not in NESTED_SCHEMA and "additionalProperties" not in NESTED_SCHEMA["$defs"]["Event"]
 
 
-def test_compact_transport_sends_the_schema_as_a_grammar_and_the_rest_unchanged() -> None:
+FLAT_SCHEMA = {
+    "type": "object",
+    "properties": {"speaker": {"anyOf": [{"type": "string"}, {"type": "null"}]}, "place": {"$ref": "#/$defs/Place"}},
+    "$defs": {"Place": {"type": "object", "properties": {"name": {"type": "string"}}}},
+}
+
+
+def test_compact_transport_sends_a_flat_schema_as_a_grammar_and_the_rest_unchanged() -> None:
     script = Script(ok())
-    request = dict(REQUEST, response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": NESTED_SCHEMA}})
+    request = dict(REQUEST, response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": FLAT_SCHEMA}})
     response = post(CompactJsonTransport(httpx2.MockTransport(script)), request)
     assert response.status_code == 200
     (sent,) = [json.loads(body) for body in script.bodies]
     assert "response_format" not in sent
-    assert _grammar_schema(sent.pop("grammar"))["$defs"]["Event"]["additionalProperties"] is False
+    assert _grammar_schema(sent.pop("grammar"))["$defs"]["Place"]["additionalProperties"] is False
     assert sent == {k: v for k, v in request.items() if k != "response_format"}
 
 
 def test_compact_transport_passes_other_requests_through_untouched() -> None:
     plain = {k: v for k, v in REQUEST.items() if k != "response_format"}
-    for payload in (plain, dict(REQUEST, response_format={"type": "json_object"})):
+    listing = dict(REQUEST, response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": NESTED_SCHEMA}})
+    for payload in (plain, dict(REQUEST, response_format={"type": "json_object"}), listing):
         script = Script(ok())
         post(CompactJsonTransport(httpx2.MockTransport(script)), payload)
         assert json.loads(script.bodies[0]) == payload
