@@ -85,8 +85,8 @@ class ExtractionSettings:
     statement_max_tokens: int = 150
     chunk_chars: int = 6000  # ~1,500 tokens of article per prompt
     overlap_sentences: int = 2
-    statements_max_tokens: int = 1200
-    events_max_tokens: int = 900
+    statements_max_tokens: int = 1600
+    events_max_tokens: int = 1300
     # Events asked for per chunk: at most this many, and at most one per
     # sentence with a word for a happening (see prepass.EVENT_CUE).
     events_limit: int = 12
@@ -465,10 +465,11 @@ _EVENTS_WITHOUT_CUES = 4
 
 
 def _budget(ceiling: int, items: int, cap: int) -> int:
-    """max_tokens for a list answer: room for every possible item (~80 tokens each
-    as the model writes them), never above the ceiling; a runaway repetition
-    still stops early."""
-    return min(ceiling, 40 + 80 * min(items, cap))
+    """max_tokens for a list answer: room for every possible item (60-80 tokens
+    each as the model pretty-prints them, so 100 with a margin), never above
+    the ceiling; a runaway repetition still stops. At 80 a WikiEvents article
+    with 12 events lost all its answers to the token limit."""
+    return min(ceiling, 40 + 100 * min(items, cap))
 
 
 def extract_article(article: Article, backend: Backend, settings: ExtractionSettings | None = None) -> ArticleExtraction:
