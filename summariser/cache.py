@@ -19,8 +19,7 @@ from pydantic import ValidationError
 
 from .articles import Article
 from .canonical import canonical_json, sha256_text
-from .prompts import template_texts
-from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
+from .prompts import prompt_version
 from .schema import ArticleExtraction
 
 log = logging.getLogger("summariser.cache")
@@ -40,16 +39,15 @@ def default_cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _schemas_fingerprint() -> str:
-    schemas = [m.model_json_schema() for m in (ArticleExtraction, SentenceSpeech, StatementsAnswer, EventsAnswer)]
-    return sha256_text(canonical_json(schemas, indent=None))
+def _schema_fingerprint() -> str:
+    return sha256_text(canonical_json(ArticleExtraction.model_json_schema(), indent=None))
 
 
 def cache_key(article: Article, model_id: str, generation: dict[str, object]) -> str:
     parts = {
         "text": sha256_text(article.text),
-        "schemas": _schemas_fingerprint(),
-        "prompts": sha256_text(canonical_json(template_texts(), indent=None)),
+        "schema": _schema_fingerprint(),
+        "prompts": prompt_version(),  # the templates and the question models they render
         "model": model_id,
         "generation": generation,
         "extractor": EXTRACTOR_VERSION,

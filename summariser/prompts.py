@@ -16,6 +16,7 @@ from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel
 
 from .canonical import content_id
+from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
 
 TEMPLATES = ("system.j2", "article.j2", "statements.j2", "statement.j2", "events.j2")
 
@@ -38,8 +39,6 @@ def template_texts() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def prompt_version() -> str:
     """Hash of every template and of the question models whose fields they render."""
-    from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
-
     questions = [m.model_json_schema() for m in (SentenceSpeech, StatementsAnswer, EventsAnswer)]
     return content_id("p", {"templates": template_texts(), "questions": questions}, length=10)
 
