@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summariser.canonical import sha256_text  # noqa: E402
 from summariser.merge import merge  # noqa: E402
-from summariser.schema import (  # noqa: E402
+from summariser.datamodel import (  # noqa: E402
     ArticleExtraction,
     ArticleMeta,
     Entity,

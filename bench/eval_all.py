@@ -5,7 +5,7 @@
         --wikievents-predictions /tmp/wikievents-out --format json
 
 Seeds: --seed-predictions is a folder of per-article ArticleExtraction JSON
-files or a dossier JSON, scored against tests/fixtures/gold (or --gold).
+files or a dossier JSON, scored against seeds/gold (or --gold).
 WikiEvents: --wikievents-predictions DIR, --wikievents-extractor MODULE:FUNC
 or --wikievents-baseline; skipped with a message when the data is absent.
 A section with no predictions given is skipped, not scored as zero.
@@ -30,13 +30,13 @@ from summariser.evaluate import (  # noqa: E402
     load_predictions,
     render_report,
 )
-from summariser.wikievents import DataMissing, load_extractor, render_wiki_report, wikievents_report  # noqa: E402
+from bench.adapters.wikievents import DataMissing, load_extractor, render_wiki_report, wikievents_report  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed-predictions", type=Path, metavar="PATH", help="extractions folder or dossier JSON")
-    parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "fixtures" / "gold")
+    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "gold")
     parser.add_argument("--only-predicted", action="store_true", help="score only gold articles that have predictions")
     wiki = parser.add_mutually_exclusive_group()
     wiki.add_argument("--wikievents-predictions", type=Path, metavar="DIR")

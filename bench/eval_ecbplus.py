@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summariser.ecbplus import CorpusMissing, corpus_dir, evaluate, format_table  # noqa: E402
+from bench.adapters.ecbplus import CorpusMissing, corpus_dir, evaluate, format_table  # noqa: E402
 
 
 def main() -> int:

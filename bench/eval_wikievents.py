@@ -13,7 +13,7 @@ exactly as they are scored, for the pipeline to run on.
 
 The data folder is --eval-dir, else $SUMMARISER_EVAL_DIR, else ../shared/eval
 beside the repository; when it is absent the script says so and exits 0.
-Matching rules: docs/quality.md and summariser/wikievents.py.
+Matching rules: docs/quality.md and bench/adapters/wikievents.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from summariser.canonical import canonical_json  # noqa: E402
 from summariser.evaluate import PredictionLoadError  # noqa: E402
-from summariser.wikievents import (  # noqa: E402
+from bench.adapters.wikievents import (  # noqa: E402
     DataMissing,
     export_texts,
     load_documents,

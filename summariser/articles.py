@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .canonical import sha256_text
-from .schema import ArticleMeta
+from .datamodel import ArticleMeta
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 DEFAULT_MAX_CHARS = 200_000

@@ -29,8 +29,9 @@ import httpx2
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from .canonical import atomic_write_text, canonical_json, sha256_text
-from .schema import Usage
+from .canonical import canonical_json, sha256_text
+from .dossier_io import atomic_write_text
+from .datamodel import Usage
 
 log = logging.getLogger("summariser.model")
 

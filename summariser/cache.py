@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from .articles import Article
 from .canonical import canonical_json, sha256_text
 from .prompts import prompt_version
-from .schema import ArticleExtraction
+from .datamodel import ArticleExtraction
 
 log = logging.getLogger("summariser.cache")
 

@@ -223,7 +223,7 @@ def schema_command(
     directory: Path = typer.Option(Path("schemas"), "--dir", help="Where the schema files live."),
 ) -> None:
     """Export the JSON Schemas generated from the Pydantic models (the source of truth)."""
-    from .schemas import schema_files, stale_files
+    from .schema_export import schema_files, stale_files
 
     files = schema_files()
     if check:
@@ -233,7 +233,7 @@ def schema_command(
         typer.echo(f"{directory}: {len(files)} schemas up to date")
         return
     if write:
-        from .canonical import atomic_write_text
+        from .dossier_io import atomic_write_text
 
         for name, text in files.items():
             atomic_write_text(directory / name, text)
@@ -265,7 +265,10 @@ def models_command() -> None:
 @app.command("eval")
 def eval_command(
     predictions: Path = typer.Argument(..., help="A dossier.json, an extraction file, or a folder of extraction files."),
-    gold: Path = typer.Option(Path("tests/fixtures/gold"), "--gold", help="Folder of gold annotations."),
+    gold: Path = typer.Option(
+        Path("seeds/gold"), "--gold",
+        help="Folder of gold annotations (one JSON per article; the seeds' gold is seeds/gold in a checkout).",
+    ),
     fmt: str = typer.Option("table", "--format", help="table or json."),
     only_predicted: bool = typer.Option(False, "--only-predicted", help="Score only gold articles that have predictions."),
 ) -> None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
-from summariser.schema import DatePrecision, DateValue
+from summariser.datamodel import DatePrecision, DateValue
 
 # Prepositions that introduce a date but are not part of it ("on Thursday").
 _LEADING_PREPOSITIONS = re.compile(

@@ -23,8 +23,9 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .canonical import canonical_json
-from .render import article_label, articles_by_id, entity_names, excerpt, format_date, md_escape
-from .schema import DateValue, Dossier
+from .dossier_io import DossierLoadError, load_dossier
+from .formatting import article_label, articles_by_id, count_noun, entity_names, excerpt, format_date, md_escape
+from .datamodel import DateValue, Dossier
 
 # Kinds in the order a reviewer cares about them; any other list of
 # id-bearing items on Dossier (a field added later) is diffed generically.
@@ -287,12 +288,8 @@ def _item_change(kind: str, old: dict[str, Any], new: dict[str, Any], ctx: _Cont
     )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _plus_minus(added: int, removed: int, noun: str) -> str:
-    parts = ([f"+{_count(added, noun)}"] if added else []) + ([f"−{_count(removed, noun)}"] if removed else [])
+    parts = ([f"+{count_noun(added, noun)}"] if added else []) + ([f"−{count_noun(removed, noun)}"] if removed else [])
     return ", ".join(parts) if parts else f"{noun}s reordered or edited"
 
 
@@ -429,7 +426,7 @@ def _md_summary(diff: DossierDiff) -> list[str]:
             lines.append(f"| {title} | {len(kind_diff.added)} | {len(kind_diff.removed)} | {len(kind_diff.changed)} |")
     flips = diff.polarity_flips()
     if flips:
-        lines += ["", f"**⚠ {_count(len(flips), 'polarity flip')}:**"]
+        lines += ["", f"**⚠ {count_noun(len(flips), 'polarity flip')}:**"]
         lines += [
             f"- {md_escape(change.label)}: polarity flip: {change.polarity_flip[0]} → {change.polarity_flip[1]}"
             for change in flips
@@ -468,28 +465,6 @@ def _md_sources(sources: list[SourceRef], prefix: str) -> list[str]:
 # --------------------------------------------------------------------------
 # Command entry point
 # --------------------------------------------------------------------------
-
-
-class DossierLoadError(Exception):
-    """A dossier file that cannot be read or is not a valid dossier."""
-
-
-def load_dossier(path: str | os.PathLike[str]) -> Dossier | None:
-    """Read and validate a dossier; ``/dev/null`` means "no dossier" (git passes it for new files)."""
-    if os.fspath(path) == os.devnull:
-        return None
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DossierLoadError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
-    try:
-        return Dossier.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
-        raise DossierLoadError(
-            f"{path} is not a valid dossier: {_count(exc.error_count(), 'error')}, first at {where}: {first.get('msg')}"
-        ) from exc
 
 
 def run_diff_command(

@@ -38,7 +38,7 @@ from typing import Iterable, Literal
 from rapidfuzz import fuzz
 
 from summariser.canonical import content_id
-from summariser.schema import ArticleExtraction, DossierEntity, EntityType
+from summariser.datamodel import ArticleExtraction, DossierEntity, EntityType
 
 # --------------------------------------------------------------------------
 # Reference tables: states, their demonyms and capitals

@@ -1,6 +1,6 @@
 """Extraction quality against hand-made gold: precision, recall, F1 per kind.
 
-The gold for the seed articles lives in ``tests/fixtures/gold/*.json`` (one
+The gold for the seed articles lives in ``seeds/gold/*.json`` (one
 ``GoldArticle`` per seed; the rules it follows are in ``docs/annotation.md``).
 This module compares predictions — per-article ``ArticleExtraction`` files or a
 consolidated ``Dossier`` — with that gold. Everything here is a pure function
@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .canonical import canonical_json, sha256_text
-from .schema import (
+from .datamodel import (
     ArticleExtraction,
     ArticleMeta,
     Dossier,

@@ -57,7 +57,7 @@ try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 except ImportError:  # pragma: no cover - older layouts
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from .schema import (
+from .datamodel import (
     ArticleExtraction,
     Dropped,
     Entity,

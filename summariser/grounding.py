@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .schema import Evidence
+from .datamodel import Evidence
 
 # Characters that models (and editors) swap freely for one another.
 _EQUIVALENT = str.maketrans(

@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from summariser.canonical import canonical_json, content_id
 from summariser.dates import date_sort_key, iso_compatible, normalise_date, precision_rank
 from summariser.entities import EntityResolver, normalise_text, resolve_entities, state_of
-from summariser.schema import (
+from summariser.datamodel import (
     ArticleExtraction,
     DateValue,
     Dispute,

@@ -17,11 +17,13 @@ from typing import Callable, Literal
 from .articles import DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
 from .backends import Backend, BackendError
 from .cache import ExtractionCache, cache_key
-from .canonical import atomic_write_text, canonical_json
+from .canonical import canonical_json
+from .dossier_io import atomic_write_text
+from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, extract_article
 from .merge import merge
 from .prompts import prompt_version
-from .schema import ArticleExtraction, Dossier, Usage
+from .datamodel import ArticleExtraction, Dossier, Usage
 
 Status = Literal["cached", "extracted", "failed"]
 
@@ -178,10 +180,6 @@ def run(
     return result
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def summary_lines(result: RunResult) -> list[str]:
     """The end-of-run summary: counts, items, drops, tokens, time."""
     articles = result.count("cached") + result.count("extracted") + sum(1 for o in result.failures if o.article)
@@ -204,7 +202,7 @@ def summary_lines(result: RunResult) -> list[str]:
         d = result.dossier
         lines.append(
             f"dossier: {len(d.entities)} entities, {len(d.events)} events, {len(d.statements)} statements, "
-            f"{len(d.stances)} stance timelines, {_count(len(d.disputes), 'dispute')}"
+            f"{len(d.stances)} stance timelines, {count_noun(len(d.disputes), 'dispute')}"
         )
     for failure in result.failures:
         lines.append(f"FAILED {failure.label}: {failure.error}")

@@ -26,7 +26,7 @@ from .articles import Article
 from .grounding import article_spelling, mentions
 from .prepass import Sentence
 from .entities import normalise_text, state_of
-from .schema import EventType, Polarity
+from .datamodel import EventType, Polarity
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them"}
 

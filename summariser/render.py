@@ -10,8 +10,7 @@ highlighted article bodies that are assembled here), and a Content Security
 Policy that only admits our own inline script and style by hash backs that up:
 even a slip in escaping could not run injected script.
 
-Small presentation helpers (dates, labels, excerpts, Markdown escaping) live
-here and are shared with ``summariser.diff``.
+Plain-text helpers shared with ``summariser.diff`` live in ``summariser.formatting``.
 """
 
 from __future__ import annotations
@@ -29,78 +28,15 @@ from typing import Any, TextIO
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .schema import ArticleMeta, DateValue, Dossier, Source
+from .articles import load_article
+from .canonical import sha256_text
+from .dates import date_sort_key
+from .dossier_io import DossierLoadError, atomic_write_text, load_dossier
+from .datamodel import ArticleMeta, DateValue, Dossier, Source
+from .formatting import article_label, articles_by_id, collapse_whitespace, entity_names, excerpt, format_date, md_escape
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 POLARITY_SYMBOL = {"support": "▲", "oppose": "▼", "deny": "✕", "neutral": "●"}
-
-# --------------------------------------------------------------------------
-# Shared presentation helpers (also used by summariser.diff)
-# --------------------------------------------------------------------------
-
-
-def collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())
-
-
-def excerpt(text: str, limit: int = 200) -> str:
-    """One line of at most ``limit`` characters, cut at a word boundary."""
-    flat = collapse_whitespace(text)
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-_MENTION = re.compile(r"@(?=\w)")
-
-
-def md_escape(text: str) -> str:
-    """Text safe to drop inside a Markdown line (a PR comment).
-
-    Article text is untrusted: backslash-escape Markdown/HTML punctuation so a
-    quote cannot open a link, an HTML tag or a table cell, and put a zero-width
-    space after ``@`` so quoting "@someone" never pings a GitHub user.
-    """
-    return _MENTION.sub("@\u200b", _MD_SPECIAL.sub(r"\\\1", collapse_whitespace(text)))
-
-
-def format_date(date: DateValue | None) -> str:
-    if date is None:
-        return "undated"
-    if date.iso and collapse_whitespace(date.text) not in (date.iso, ""):
-        return f"{date.iso} ({collapse_whitespace(date.text)})"
-    return date.iso or collapse_whitespace(date.text) or "undated"
-
-
-def date_sort_key(date: DateValue | None) -> tuple[int, str]:
-    """Dated items first, oldest first (ISO strings sort chronologically); undated last."""
-    if date is not None and date.iso:
-        return (0, date.iso)
-    return (1, "")
-
-
-def article_label(meta: ArticleMeta | None, article_id: str) -> str:
-    """"Title — Outlet" for an article, or its id when the dossier lacks it."""
-    if meta is None:
-        return f"article {article_id}"
-    title = collapse_whitespace(meta.title) or f"article {article_id}"
-    return f"{title} — {meta.outlet}" if meta.outlet else title
-
-
-def articles_by_id(dossier: Dossier | None) -> dict[str, ArticleMeta]:
-    if dossier is None:
-        return {}
-    return {meta.id: meta for meta in getattr(dossier, "articles", [])}
-
-
-def entity_names(dossier: Dossier | None) -> dict[str, str]:
-    if dossier is None:
-        return {}
-    return {entity.id: entity.name for entity in getattr(dossier, "entities", [])}
 
 
 def evidence_matches(source: Source, texts: dict[str, str] | None) -> bool | None:
@@ -614,8 +550,6 @@ def load_texts(dossier: Dossier, base_dir: str | Path | None = None) -> dict[str
     offsets index that exact text, so a file edited since would highlight the
     wrong characters. Relative paths are tried as given, then under ``base_dir``.
     """
-    from .canonical import sha256_text
-
     texts: dict[str, str] = {}
     for meta in getattr(dossier, "articles", []):
         for candidate in _candidate_paths(meta.paths, base_dir):
@@ -637,15 +571,11 @@ def _candidate_paths(paths: list[str], base_dir: str | Path | None) -> list[Path
 
 
 def _read_article_text(path: Path) -> str | None:
-    """The text as the extractor saw it: via summariser.articles when available."""
+    """The text as the extractor saw it (same decoding and HTML extraction)."""
     if not path.is_file():
         return None
     try:
-        from .articles import load_article  # the loader decides decoding and HTML extraction
-
-        return load_article(path).text
-    except ImportError:
-        return path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        return load_article(path).text  # the loader decides decoding and HTML extraction
     except Exception:  # an unreadable article means "no highlighting", not a failed render
         return None
 
@@ -666,9 +596,6 @@ def run_render_command(
     Article texts for HTML highlighting are re-read from the paths recorded in
     the dossier, also looked up under ``texts_dir``.
     """
-    from .canonical import atomic_write_text
-    from .diff import DossierLoadError, load_dossier
-
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     if fmt not in ("md", "html"):

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from summariser.canonical import content_id, sha256_text
-from summariser.schema import (
+from summariser.datamodel import (
     ArticleMeta,
     DateValue,
     Dispute,

@@ -27,7 +27,7 @@ from summariser.backends import (
     compact_json_grammar,
     request_key,
 )
-from summariser.schema import Usage
+from summariser.datamodel import Usage
 
 URL = "http://model.test/v1/chat/completions"
 REQUEST = {

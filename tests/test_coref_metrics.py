@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from summariser.coref_metrics import (
+from bench.adapters.coref_metrics import (
     _max_weight_assignment,
     b_cubed,
     ceaf_e,
@@ -103,7 +103,7 @@ def test_hungarian_matches_brute_force():
 # The ECB+ adapter (skipped when the corpus is not next to the repository)
 # --------------------------------------------------------------------------
 
-from summariser import ecbplus  # noqa: E402
+from bench.adapters import ecbplus  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from summariser.dates import (
     resolve_phrase,
     strip_date_text,
 )
-from summariser.schema import DateValue
+from summariser.datamodel import DateValue
 
 PUBLISHED = "2025-06-26"  # a Thursday: seed 000, "Iran on Thursday said ..."
 

@@ -11,7 +11,7 @@ from dossier_factory import Corpus, day, eid, seed_corpus, seed_dossier, stateme
 
 from summariser.canonical import canonical_json, content_id
 from summariser.diff import diff_dossiers, run_diff_command, to_json, to_markdown
-from summariser.schema import (
+from summariser.datamodel import (
     Dispute,
     DisputeClaim,
     Dossier,

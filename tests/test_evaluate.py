@@ -29,7 +29,7 @@ from summariser.evaluate import (
     run_eval_command,
     spans_overlap,
 )
-from summariser.schema import (
+from summariser.datamodel import (
     ArticleExtraction,
     ArticleMeta,
     DateValue,

@@ -18,10 +18,10 @@ from summariser.evaluate import (
     read_article_text,
     share_inside,
 )
-from summariser.schema import ArticleExtraction, ArticleMeta, Event
+from summariser.datamodel import ArticleExtraction, ArticleMeta, Event
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
+GOLD_DIR = ROOT / "seeds" / "gold"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 GOLD = load_gold(GOLD_DIR)
 BY_FILE = {g.article_file: g for g in GOLD}

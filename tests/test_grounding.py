@@ -8,7 +8,7 @@ import pytest
 
 from summariser.articles import load_article
 from summariser.grounding import article_spelling, evidence_at, ground, is_grounded, locate, mentions
-from summariser.schema import Evidence
+from summariser.datamodel import Evidence
 
 SEED_000 = Path(__file__).resolve().parent.parent / "seeds" / "000_42ea9305e4fd82ff.txt"
 

@@ -26,7 +26,7 @@ from summariser.merge import (
     text_key,
     topics_match,
 )
-from summariser.schema import (
+from summariser.datamodel import (
     ArticleExtraction,
     ArticleMeta,
     Entity,

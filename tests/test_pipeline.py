@@ -21,7 +21,7 @@ from summariser.cache import ExtractionCache, cache_key
 from summariser.cli import app, with_default_command
 from summariser.extract import ExtractionSettings
 from summariser.pipeline import RunOptions, run, summary_lines
-from summariser.schema import Dossier
+from summariser.datamodel import Dossier
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

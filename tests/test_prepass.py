@@ -312,7 +312,7 @@ def test_seed_gold_events_mostly_lie_in_event_candidate_sentences() -> None:
     import json
 
     hits = total = 0
-    gold_dir = Path(__file__).resolve().parent / "fixtures" / "gold"
+    gold_dir = Path(__file__).resolve().parents[1] / "seeds" / "gold"
     for path in SEEDS:
         sentences = split_sentences(load_article(path))
         gold = json.loads((gold_dir / f"{path.stem}.json").read_text(encoding="utf-8"))

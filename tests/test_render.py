@@ -28,12 +28,12 @@ from summariser.render import (
     Highlight,
     highlight_text,
     load_texts,
-    md_escape,
     render_html,
     render_markdown,
     run_render_command,
 )
-from summariser.schema import Dossier, DossierEvent, DossierStatement, Evidence, Source
+from summariser.datamodel import Dossier, DossierEvent, DossierStatement, Evidence, Source
+from summariser.formatting import md_escape
 
 # --------------------------------------------------------------------------
 # A small HTML model built with the stdlib parser

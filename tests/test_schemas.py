@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from summariser.cli import app
 from summariser.prompts import TEMPLATES, prompts_dir
-from summariser.schemas import SCHEMA_MODELS, schema_files, stale_files
+from summariser.schema_export import SCHEMA_MODELS, schema_files, stale_files
 
 ROOT = Path(__file__).resolve().parents[1]
 

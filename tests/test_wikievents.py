@@ -15,8 +15,8 @@ import pytest
 
 from summariser.canonical import canonical_json
 from summariser.evaluate import PredictionLoadError
-from summariser.schema import ArticleExtraction, ArticleMeta, Event, Evidence, Participant
-from summariser.wikievents import (
+from summariser.datamodel import ArticleExtraction, ArticleMeta, Event, Evidence, Participant
+from bench.adapters.wikievents import (
     ANY_TYPE,
     TYPED,
     DataMissing,

@@ -33,7 +33,6 @@ Scoring is deliberately lenient, because our schema is coarser than KAIROS
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -41,8 +40,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .canonical import sha256_text
-from .evaluate import (
+from .eval_data import default_eval_dir
+
+from summariser.canonical import sha256_text
+from summariser.evaluate import (
     PredictionLoadError,
     Rate,
     Score,
@@ -57,7 +58,7 @@ from .evaluate import (
     sum_rates,
     sum_scores,
 )
-from .schema import ArticleExtraction, Dossier, Event, EventType, Evidence, Participant
+from summariser.datamodel import ArticleExtraction, Dossier, Event, EventType, Evidence, Participant
 
 SPLITS = ("dev", "test")
 SENTENCE_SEPARATOR = "\n"
@@ -108,15 +109,6 @@ class DataMissing(Exception):
 # --------------------------------------------------------------------------
 # Locating and loading the data
 # --------------------------------------------------------------------------
-
-
-def default_eval_dir() -> Path:
-    """``$SUMMARISER_EVAL_DIR``, else ``<repo root>/../shared/eval``."""
-    env = os.environ.get("SUMMARISER_EVAL_DIR")
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[1]
-    return repo_root.parent / "shared" / "eval"
 
 
 def wikievents_dir(eval_dir: str | Path | None = None) -> Path:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from .canonical import canonical_json
 from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
-from .schema import ArticleExtraction, Dossier
+from .datamodel import ArticleExtraction, Dossier
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "dossier.schema.json": Dossier,

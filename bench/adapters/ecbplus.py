@@ -26,7 +26,6 @@ The data is never copied into the repository; the folder is located through
 from __future__ import annotations
 
 import csv
-import os
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,9 +33,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from summariser.canonical import sha256_text
-from summariser.coref_metrics import CorefScores, clusters_from_labels, score_all
 from summariser.merge import merge_traced, text_key
-from summariser.schema import (
+from summariser.datamodel import (
     ArticleExtraction,
     ArticleMeta,
     Entity,
@@ -47,7 +45,9 @@ from summariser.schema import (
     Participant,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from .coref_metrics import CorefScores, clusters_from_labels, score_all
+from .eval_data import default_eval_dir
+
 CORPUS_FOLDER = "ecbplus"
 SENTENCES_CSV_GLOB = "ECBplus_coreference_sentences*.csv"
 
@@ -74,12 +74,6 @@ def is_event_tag(tag: str) -> bool:
 
 class CorpusMissing(FileNotFoundError):
     """The ECB+ folder is not where it should be (it is not shipped with the repo)."""
-
-
-def default_eval_dir() -> Path:
-    """``$SUMMARISER_EVAL_DIR``, else ``../shared/eval`` relative to the repo root."""
-    configured = os.environ.get("SUMMARISER_EVAL_DIR")
-    return Path(configured) if configured else (REPO_ROOT.parent / "shared" / "eval")
 
 
 def corpus_dir(eval_dir: Path | None = None) -> Path:
