@@ -141,6 +141,14 @@ class Usage(_Model):
             completion_tokens=self.completion_tokens + other.completion_tokens,
         )
 
+    def __sub__(self, other: "Usage") -> "Usage":
+        """The traffic between two readings of a meter: ``after - before``."""
+        return Usage(
+            calls=self.calls - other.calls,
+            prompt_tokens=self.prompt_tokens - other.prompt_tokens,
+            completion_tokens=self.completion_tokens - other.completion_tokens,
+        )
+
 
 class Dropped(_Model):
     """An item the model proposed that was not kept, and why."""

@@ -165,14 +165,6 @@ EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
 
 
-def get_model(name: str) -> EmbeddedModel:
-    try:
-        return EMBEDDED_MODELS[name]
-    except KeyError:
-        known = ", ".join(EMBEDDED_MODELS)
-        raise UnknownModelError(f"Unknown embedded model {name!r}; known: {known}") from None
-
-
 # --------------------------------------------------------------------------
 # Finding the parts
 # --------------------------------------------------------------------------

@@ -39,93 +39,21 @@ from rapidfuzz import fuzz
 
 from summariser.canonical import content_id
 from summariser.datamodel import ArticleExtraction, DossierEntity, EntityType
-
-# --------------------------------------------------------------------------
-# Reference tables: states, their demonyms and capitals
-# --------------------------------------------------------------------------
-
-# canonical name -> (names and demonyms, capitals). Keys are normalised
-# (see normalise_text). Small on purpose: it covers the actors news about the
-# region names by metonymy; anything else is resolved as an ordinary name.
-_STATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Afghanistan": (("afghanistan", "afghan"), ("kabul",)),
-    "Armenia": (("armenia", "armenian"), ("yerevan",)),
-    "Azerbaijan": (("azerbaijan", "azerbaijani", "azeri", "republic of azerbaijan"), ("baku",)),
-    "China": (("china", "chinese"), ("beijing",)),
-    "Egypt": (("egypt", "egyptian"), ("cairo",)),
-    "France": (("france", "french"), ("paris",)),
-    "Germany": (("germany", "german"), ("berlin",)),
-    "Greece": (("greece", "greek"), ("athens",)),
-    "India": (("india", "indian"), ("new delhi",)),
-    "Iran": (
-        ("iran", "iranian", "islamic republic", "islamic republic of iran", "persia"),
-        ("tehran",),
-    ),
-    "Iraq": (("iraq", "iraqi"), ("baghdad",)),
-    "Israel": (
-        ("israel", "israeli", "jewish state", "zionist", "zionist entity"),
-        ("tel aviv", "jerusalem"),
-    ),
-    "Lebanon": (("lebanon", "lebanese"), ("beirut",)),
-    "Oman": (("oman", "omani"), ("muscat",)),
-    "Pakistan": (("pakistan", "pakistani"), ("islamabad",)),
-    "Qatar": (("qatar", "qatari"), ("doha",)),
-    "Russia": (("russia", "russian", "russian federation"), ("moscow", "kremlin")),
-    "Saudi Arabia": (("saudi arabia", "saudi"), ("riyadh",)),
-    "Somalia": (("somalia", "somali"), ("mogadishu",)),
-    "South Sudan": (("south sudan", "south sudanese"), ("juba",)),
-    "Sudan": (("sudan", "sudanese"), ("khartoum",)),
-    "Syria": (("syria", "syrian"), ("damascus",)),
-    "Turkey": (("turkey", "turkiye", "turkish"), ("ankara",)),
-    "Ukraine": (("ukraine", "ukrainian"), ("kyiv", "kiev")),
-    "United Kingdom": (("united kingdom", "uk", "britain", "great britain", "british"), ("london",)),
-    "United States": (
-        ("united states", "united states of america", "us", "usa", "america", "american"),
-        ("washington",),
-    ),
-    "Yemen": (("yemen", "yemeni"), ("sanaa",)),
-}
-
-_STATE_BY_NAME: dict[str, str] = {
-    alias: state for state, (names, _) in _STATES.items() for alias in names
-}
-_STATE_BY_CAPITAL: dict[str, str] = {
-    capital: state for state, (_, capitals) in _STATES.items() for capital in capitals
-}
-_CAPITAL_DISPLAY: dict[str, str] = {
-    capital: capital.title() for capital in _STATE_BY_CAPITAL
-}
-
-# Offices that precede a name ("Foreign Minister Jeyhun Bayramov"); multi-word
-# ones are matched first so "Defense Forces" is not read as a title.
-_TITLE_PHRASES: tuple[str, ...] = (
-    "foreign ministry spokesman", "foreign ministry spokesperson",
-    "prime minister", "foreign minister", "defense minister", "defence minister",
-    "interior minister", "finance minister", "supreme leader", "secretary general",
-    "secretary of state", "head of state", "president elect", "chief of staff",
-    "president", "minister", "ambassador", "envoy", "spokesman", "spokeswoman",
-    "spokesperson", "leader", "king", "queen", "emir", "sheikh", "ayatollah",
-    "chancellor", "senator", "general", "commander", "chief", "mr", "mrs", "ms", "dr",
+from summariser.lexicon import (
+    CAPITAL_DISPLAY,
+    GOVERNMENT_WORDS,
+    PAST_MODIFIERS,
+    STATE_BY_CAPITAL,
+    STATE_BY_NAME,
+    TITLE_MODIFIERS,
+    TITLE_PHRASES,
+    looks_like_personal_name,
+    names_an_organisation,
 )
-# Words that qualify a title without changing the office ("newly elected").
-_TITLE_MODIFIERS = frozenset({"newly", "elected", "new", "incoming", "acting", "current"})
-# Modifiers that make the office someone else's at another time: such a role
-# is not used to identify a person ("former president").
-_PAST_MODIFIERS = frozenset({"former", "late", "then", "outgoing", "ex"})
-# "<Azerbaijani> government" speaks for the state itself.
-_GOVERNMENT_WORDS = frozenset({
-    "government", "regime", "authorities", "administration", "presidency",
-    "leadership", "state", "side", "officials",
-})
+from summariser.unionfind import UnionFind
+
+# Words inside a title phrase that carry nothing ("the", "minister of the interior").
 _FILLERS = frozenset({"the", "of", "to", "and", "s"})
-# Words that make an unknown name an organisation rather than a person.
-_ORG_WORDS = frozenset({
-    "ministry", "media", "agency", "army", "navy", "forces", "force", "party",
-    "group", "council", "union", "nations", "organization", "organisation",
-    "committee", "corps", "guard", "guards", "news", "times", "post", "tv",
-    "parliament", "bank", "company", "corporation", "university", "militants",
-    "hezbollah", "hamas", "taliban", "police", "court", "un", "nato", "eu",
-})
 
 # Spelling variants ("Pezeshkian"/"Pezeshkiyan", "Amir-Abdollahian"/"Amir
 # Abdollahian") score >= 90 on rapidfuzz's ratio over the normalised name;
@@ -239,19 +167,19 @@ def _scan_prefix(tokens: list[_Token]) -> _Prefix:
     index = 0
     while index < len(tokens):
         word = tokens[index].norm
-        if word in _FILLERS or word in _TITLE_MODIFIERS:
+        if word in _FILLERS or word in TITLE_MODIFIERS:
             index += 1
             continue
-        if word in _PAST_MODIFIERS:
+        if word in PAST_MODIFIERS:
             prefix.past = True
             index += 1
             continue
-        state_len = _longest_phrase(tokens, index, _STATE_BY_NAME)
-        title_len = _longest_phrase(tokens, index, _TITLE_PHRASES)
+        state_len = _longest_phrase(tokens, index, STATE_BY_NAME)
+        title_len = _longest_phrase(tokens, index, TITLE_PHRASES)
         if state_len and state_len >= title_len:
             phrase = " ".join(t.norm for t in tokens[index:index + state_len])
             # The first state named owns the office: "Azeri Ambassador to the US".
-            prefix.country = prefix.country or _STATE_BY_NAME[phrase]
+            prefix.country = prefix.country or STATE_BY_NAME[phrase]
             index += state_len
             if prefix.titles or prefix.government_word:
                 committed = _copy_prefix(prefix, index)
@@ -261,7 +189,7 @@ def _scan_prefix(tokens: list[_Token]) -> _Prefix:
             index += title_len
             committed = _copy_prefix(prefix, index)
             continue
-        if word in _GOVERNMENT_WORDS:
+        if word in GOVERNMENT_WORDS:
             prefix.government_word = True
             index += 1
             committed = _copy_prefix(prefix, index)
@@ -279,7 +207,7 @@ def _trailing_title_prefix(tokens: list[_Token], segment: str) -> _Prefix | None
     organisation such as "Supreme Leader's office" is left whole.
     """
     for index in range(len(tokens) - 2, 0, -1):
-        title_len = _longest_phrase(tokens, index, _TITLE_PHRASES)
+        title_len = _longest_phrase(tokens, index, TITLE_PHRASES)
         rest = tokens[index + title_len:]
         if not title_len or not 1 <= len(rest) <= 4:
             continue
@@ -288,9 +216,9 @@ def _trailing_title_prefix(tokens: list[_Token], segment: str) -> _Prefix | None
         title = " ".join(t.norm for t in tokens[index:index + title_len])
         country = None
         for j in range(index):
-            state_len = _longest_phrase(tokens, j, _STATE_BY_NAME)
+            state_len = _longest_phrase(tokens, j, STATE_BY_NAME)
             if state_len:
-                country = _STATE_BY_NAME[" ".join(t.norm for t in tokens[j:j + state_len])]
+                country = STATE_BY_NAME[" ".join(t.norm for t in tokens[j:j + state_len])]
                 break
         return _Prefix(index + title_len, [title], country)
     return None
@@ -351,13 +279,13 @@ def _parse_segment(segment: str, as_place: bool) -> ParsedName | None:
         return None
     whole = " ".join(t.norm for t in tokens)
     whole_no_article = whole.removeprefix("the ")
-    if whole_no_article in _STATE_BY_CAPITAL:
+    if whole_no_article in STATE_BY_CAPITAL:
         if as_place:
-            return ParsedName("place", f"place:{whole_no_article}", _CAPITAL_DISPLAY[whole_no_article])
-        state = _STATE_BY_CAPITAL[whole_no_article]
+            return ParsedName("place", f"place:{whole_no_article}", CAPITAL_DISPLAY[whole_no_article])
+        state = STATE_BY_CAPITAL[whole_no_article]
         return ParsedName("country", f"country:{normalise_text(state)}", state)
-    if whole_no_article in _STATE_BY_NAME:
-        state = _STATE_BY_NAME[whole_no_article]
+    if whole_no_article in STATE_BY_NAME:
+        state = STATE_BY_NAME[whole_no_article]
         return ParsedName("country", f"country:{normalise_text(state)}", state)
 
     prefix = _scan_prefix(tokens)
@@ -438,32 +366,6 @@ def collect_name_uses(extractions: Iterable[ArticleExtraction]) -> list[NameUse]
 # --------------------------------------------------------------------------
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-
-    def add(self, key: str) -> None:
-        self._parent.setdefault(key, key)
-
-    def find(self, key: str) -> str:
-        root = key
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[key] != root:  # path compression
-            self._parent[key], key = root, self._parent[key]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller key wins so the structure does not depend on call order.
-            low, high = sorted((ra, rb))
-            self._parent[high] = low
-
-    def keys(self) -> list[str]:
-        return list(self._parent)
-
-
 @dataclass
 class _NodeInfo:
     """Everything known about one node from all its uses."""
@@ -500,7 +402,7 @@ class EntityResolver:
 
     def __init__(self, uses: Iterable[NameUse]) -> None:
         self._nodes: dict[str, _NodeInfo] = {}
-        self._uf = _UnionFind()
+        self._uf: UnionFind[str] = UnionFind()
         uses = list(uses)
         for use in uses:
             self._register(use)
@@ -584,7 +486,7 @@ class EntityResolver:
         splits: list[tuple[_NodeInfo, str, str]] = []
         for node in self._name_nodes():
             tokens = node.parsed.tokens
-            if not tokens or self._declared_non_person(node) or tokens[-1] in _STATE_BY_NAME:
+            if not tokens or self._declared_non_person(node) or tokens[-1] in STATE_BY_NAME:
                 continue
             wanted = set(tokens)
             containers = [
@@ -794,16 +696,11 @@ def _cluster_type(nodes: list[_NodeInfo]) -> EntityType:
     if any(n.has_title or n.roles for n in nodes):
         return "person"
     tokens = {t for n in nodes for t in n.parsed.tokens}
-    if tokens & _ORG_WORDS:
+    if names_an_organisation(tokens):
         return "organization"
-    if any(n.is_speaker and any(_looks_like_personal_name(d) for d in n.display_counts) for n in nodes):
+    if any(n.is_speaker and any(looks_like_personal_name(d) for d in n.display_counts) for n in nodes):
         return "person"
     return "other"
-
-
-def _looks_like_personal_name(display: str) -> bool:
-    words = display.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 def _kinds_can_corefer(a: ParsedName, b: ParsedName) -> bool:
@@ -832,8 +729,3 @@ def _spelling_variants(left: _NodeInfo, right: _NodeInfo) -> bool:
 def resolve_entities(extractions: Iterable[ArticleExtraction]) -> EntityResolver:
     """Build the resolver for a set of extractions."""
     return EntityResolver(collect_name_uses(extractions))
-
-
-def state_of(word: str) -> str | None:
-    """The state a normalised word or phrase names, as name, demonym or capital."""
-    return _STATE_BY_NAME.get(word) or _STATE_BY_CAPITAL.get(word)

@@ -27,7 +27,6 @@ Matching rules (summarised in ``docs/quality.md``):
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import unicodedata
@@ -38,6 +37,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .canonical import canonical_json, sha256_text
+from .grounding import is_grounded
 from .datamodel import (
     ArticleExtraction,
     ArticleMeta,
@@ -299,10 +299,6 @@ def share_inside(span: Evidence, regions: Sequence[Evidence]) -> float:
     for region in regions:
         covered.update(range(max(span.start, region.start), min(span.end, region.end)))
     return len(covered) / (span.end - span.start)
-
-
-def is_grounded(evidence: Evidence, text: str) -> bool:
-    return evidence.end <= len(text) and text[evidence.start : evidence.end] == evidence.text
 
 
 def anchor(evidence: Evidence, text: str | None) -> Evidence:
@@ -974,11 +970,3 @@ def run_eval_command(pred_path: Path, gold_dir: Path, fmt: str = "table", *, onl
         print("eval: no prediction matched any gold article (by content hash or file name)", file=sys.stderr)
         return 1
     return 0
-
-
-def report_to_json(report: Report) -> str:
-    return canonical_json(report)
-
-
-def report_from_json(text: str) -> Report:
-    return Report.model_validate(json.loads(text))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -35,9 +34,9 @@ from pydantic import BaseModel, ValidationError
 
 from .articles import Article
 from .backends import Backend, BackendError
-from .entities import state_of, normalise_text
-from .grounding import evidence_at, is_grounded
-from .prepass import Sentence, addressee_in, numbered, settle_event_type, split_sentences
+from .entities import normalise_text
+from .grounding import is_grounded
+from .prepass import Sentence, numbered, split_sentences
 from .prompts import describe_fields, prompt_version, render
 from .questions import (
     Happening,
@@ -47,27 +46,15 @@ from .questions import (
     repair_happening,
     repair_speech_act,
     events_question,
-    same_side,
-    speaker_role,
-    speaker_side,
     statements_question,
 )
+from .rules import entities_of, event_from, stance_from, statement_from
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 except ImportError:  # pragma: no cover - older layouts
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from .datamodel import (
-    ArticleExtraction,
-    Dropped,
-    Entity,
-    EntityType,
-    Event,
-    Participant,
-    Stance,
-    Statement,
-    Usage,
-)
+from .datamodel import ArticleExtraction, Dropped, Usage
 
 log = logging.getLogger("summariser.extract")
 
@@ -320,138 +307,6 @@ def _abbreviate(item: BaseModel, limit: int = 160) -> str:
 # --------------------------------------------------------------------------
 
 
-def _clean_name(name: str | None) -> str | None:
-    if name is None:
-        return None
-    cleaned = " ".join(name.split()).strip(" .,;:\"'“”‘’")
-    return cleaned or None
-
-
-def statement_from(act: SpeechAct, sentence: Sentence, article: Article) -> Statement:
-    quoted = bool(sentence.quotes)
-    return Statement(
-        speaker=_clean_name(act.speaker) or act.speaker,
-        speaker_role=speaker_role(article.text, act.speaker),
-        content=" … ".join(sentence.quotes) if quoted else sentence.text,
-        kind="quote" if quoted else "paraphrase",
-        addressee=addressee_in(sentence.text, _clean_name(act.speaker) or act.speaker),
-        date_text=sentence.dates[0] if sentence.dates else None,
-        evidence=evidence_at(article.text, sentence.start, sentence.end),
-    )
-
-
-def _whole_words(text: str, limit: int) -> str:
-    """The grammar cuts a capped field mid-word; drop the dangling fragment."""
-    text = " ".join(text.split())
-    if len(text) >= limit and " " in text:
-        text = text.rsplit(" ", 1)[0]
-    return text.rstrip(" ,;:-")
-
-
-def event_from(happening: Happening, sentence: Sentence, article: Article) -> Event:
-    participants = [Participant(name=n, role="agent") for n in map(_clean_name, happening.by) if n]
-    participants += [Participant(name=n, role="target") for n in map(_clean_name, happening.to) if n]
-    return Event(
-        summary=_whole_words(happening.what, Happening.model_fields["what"].metadata[0].max_length),
-        event_type=settle_event_type(happening.type, sentence.text),
-        date_text=sentence.dates[0] if sentence.dates else None,
-        place=_clean_name(happening.where),
-        participants=_unique_participants(participants),
-        evidence=evidence_at(article.text, sentence.start, sentence.end),
-    )
-
-
-def _unique_participants(participants: list[Participant]) -> list[Participant]:
-    seen: set[str] = set()
-    unique = []
-    for participant in participants:
-        key = participant.name.casefold()
-        if key not in seen:
-            seen.add(key)
-            unique.append(participant)
-    return unique
-
-
-# 'neutral' is an explicitly neutral position ("Turkey will stay neutral"). The
-# small model also answers it for sentences that take no position at all, so
-# it is kept only when the sentence says so in words.
-_NEUTRAL_CUE = re.compile(r"\b(?:neutral(?:ity)?|impartial(?:ity)?|equidistan\w*|not take sides|no side)\b", re.I)
-
-
-def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance | None:
-    """A statement's stance, held by the speaker's side.
-
-    The direction is fixed by rule, not by the model: the holder is the
-    state the speaker's role names ('Azerbaijani President' -> Azerbaijan),
-    else the speaker. When the model gives a stance but no target, whom the
-    sentence says the speaker addressed is the target, unless that is the
-    speaker's own side.
-    """
-    if act.stance is None:
-        return None
-    if act.stance == "neutral" and not _NEUTRAL_CUE.search(sentence.text):
-        return None
-    speaker = _clean_name(act.speaker) or act.speaker
-    role = speaker_role(article.text, speaker)
-    target = _clean_name(act.target) or addressee_in(sentence.text, speaker)
-    if target is None or same_side(target, speaker, role):
-        return None
-    holder = speaker_side(speaker, role) or speaker
-    if holder.casefold() == target.casefold():
-        return None
-    return Stance(
-        holder=holder,
-        target=target,
-        topic=" ".join((act.topic or "").split()) or "relations",
-        polarity=act.stance,
-        speaker=speaker if speaker.casefold() != holder.casefold() else None,
-        date_text=sentence.dates[0] if sentence.dates else None,
-        evidence=evidence_at(article.text, sentence.start, sentence.end),
-    )
-
-
-_ORG_HINTS = ("ministry", "government", "army", "forces", "agency", "council", "committee", "party",
-              "news", "union", "nations", "organization", "organisation", "office", "idf", "irgc", "nato")
-
-
-def guess_type(name: str, *, is_place: bool = False) -> EntityType:
-    folded = normalise_text(name)
-    if state_of(folded):
-        return "country"
-    if is_place:
-        return "place"
-    if any(hint in folded.split() or hint in folded for hint in _ORG_HINTS):
-        return "organization"
-    words = name.split()
-    if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words if len(w) > 3):
-        return "person"
-    return "other"
-
-
-def entities_of(statements: list[Statement], events: list[Event], stances: list[Stance]) -> list[Entity]:
-    names: dict[str, tuple[str, bool]] = {}
-
-    def add(name: str | None, is_place: bool = False) -> None:
-        if name and name.casefold() not in names:
-            names[name.casefold()] = (name, is_place)
-
-    for statement in statements:
-        add(statement.speaker)
-        add(statement.addressee)
-    for event in events:
-        for participant in event.participants:
-            add(participant.name)
-        add(event.place, is_place=True)
-    for stance in stances:
-        add(stance.holder)
-        add(stance.target)
-        add(stance.speaker)
-    return sorted(
-        (Entity(name=name, type=guess_type(name, is_place=place)) for name, place in names.values()),
-        key=lambda e: (e.name.casefold(), e.name),
-    )
-
-
 # --------------------------------------------------------------------------
 # One article
 # --------------------------------------------------------------------------
@@ -532,7 +387,7 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
     )
-    usage = _usage_since(usage_before, backend.meter.usage)
+    usage = backend.meter.usage - usage_before
     return ArticleExtraction(
         article=article.meta,
         statements=sorted(statements, key=_item_order),
@@ -559,11 +414,3 @@ def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropp
 
 def _item_order(item: BaseModel) -> tuple:
     return (item.evidence.start, item.evidence.end, json.dumps(item.model_dump(), sort_keys=True))
-
-
-def _usage_since(before: Usage, after: Usage) -> Usage:
-    return Usage(
-        calls=after.calls - before.calls,
-        prompt_tokens=after.prompt_tokens - before.prompt_tokens,
-        completion_tokens=after.completion_tokens - before.completion_tokens,
-    )

@@ -24,8 +24,6 @@ _EQUIVALENT = str.maketrans(
         "\u00a0": " ", "\u2009": " ", "\u202f": " ",
     }
 )
-_TRIM = " \t\n\"'.,;:!?…()[]"
-MIN_EVIDENCE_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -58,62 +56,6 @@ def _fold(text: str) -> _Folded:
     return _Folded("".join(chars), origin)
 
 
-def _overlaps_any(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    return any(start < r_end and r_start < end for r_start, r_end in ranges)
-
-
-def _first_allowed(starts: list[int], length: int, excluded: tuple[tuple[int, int], ...]) -> int | None:
-    for start in starts:
-        if not _overlaps_any(start, start + length, excluded):
-            return start
-    return None
-
-
-def _all_occurrences(haystack: str, needle: str) -> list[int]:
-    found: list[int] = []
-    position = haystack.find(needle)
-    while position != -1:
-        found.append(position)
-        position = haystack.find(needle, position + 1)
-    return found
-
-
-def locate(claim: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> tuple[int, int] | None:
-    """Offsets of ``claim`` in ``text``, or None when it is not there.
-
-    Exact match first; then tolerant of case, whitespace, curly/straight
-    quotes and dash variants; then with surrounding quotes and punctuation
-    trimmed off the claim. Occurrences inside ``excluded`` ranges
-    (boilerplate) do not count.
-    """
-    claim = claim.strip()
-    if len(claim) < MIN_EVIDENCE_CHARS:
-        return None
-    start = _first_allowed(_all_occurrences(text, claim), len(claim), excluded)
-    if start is not None:
-        return start, start + len(claim)
-    folded_text = _fold(text)
-    for candidate in (claim, claim.strip(_TRIM)):
-        folded_claim = _fold(candidate).text
-        if len(folded_claim) < MIN_EVIDENCE_CHARS:
-            continue
-        for position in _all_occurrences(folded_text.text, folded_claim):
-            start = folded_text.origin[position]
-            end = folded_text.origin[position + len(folded_claim) - 1] + 1
-            if not _overlaps_any(start, end, excluded):
-                return start, end
-    return None
-
-
-def ground(claim: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> Evidence | None:
-    """An Evidence span holding the article's own characters for ``claim``."""
-    span = locate(claim, text, excluded)
-    if span is None:
-        return None
-    start, end = span
-    return Evidence(text=text[start:end], start=start, end=end)
-
-
 def evidence_at(text: str, start: int, end: int) -> Evidence:
     """Evidence for a span already known to be in the text (e.g. a sentence)."""
     return Evidence(text=text[start:end], start=start, end=end)
@@ -140,7 +82,7 @@ def blank_out(text: str, excluded: tuple[tuple[int, int], ...]) -> str:
 def mentions(name: str, text: str, excluded: tuple[tuple[int, int], ...] = ()) -> bool:
     """Whether a name (person, country, organisation) is written in the text.
 
-    Tolerant like ``locate``; a leading article ("the") is ignored, and a
+    Tolerant of case, whitespace, curly/straight quotes and dash variants; a leading article ("the") is ignored, and a
     multi-word name counts when its last word (a surname) is present. Names
     only in excluded ranges (boilerplate, text addressed to an AI) do not
     count: an injected line cannot lend its names to an extraction.

@@ -36,7 +36,9 @@ from rapidfuzz import fuzz
 
 from summariser.canonical import canonical_json, content_id
 from summariser.dates import date_sort_key, iso_compatible, normalise_date, precision_rank
-from summariser.entities import EntityResolver, normalise_text, resolve_entities, state_of
+from summariser.entities import EntityResolver, normalise_text, resolve_entities
+from summariser.lexicon import state_of
+from summariser.unionfind import UnionFind
 from summariser.datamodel import (
     ArticleExtraction,
     DateValue,
@@ -850,25 +852,18 @@ def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: Entit
         if _polarities(timeline) - {"neutral"}:
             by_target[timeline.target].append(i)
             by_holder[timeline.holder].append(i)
-    parent = list(range(len(timelines)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    groups: UnionFind[int] = UnionFind(range(len(timelines)))
     involved: set[int] = set()
     for i in sorted({i for group in by_target.values() for i in group}):
         t = timelines[i]
         candidates = set(by_target[t.target]) | set(by_holder[t.target]) | set(by_target[t.holder])
         for j in sorted(candidates):
             if j > i and _stances_disagree(t, timelines[j]):
-                parent[max(find(i), find(j))] = min(find(i), find(j))
+                groups.union(i, j)
                 involved.update((i, j))
     components: dict[int, list[int]] = defaultdict(list)
     for i in sorted(involved):
-        components[find(i)].append(i)
+        components[groups.find(i)].append(i)
     disputes = []
     for members in components.values():
         members.sort(key=lambda i: ids[i])

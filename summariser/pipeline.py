@@ -55,10 +55,6 @@ class RunResult:
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
-    @property
-    def ok(self) -> bool:
-        return not self.failures and self.dossier_written
-
 
 class Progress:
     """Callbacks for long runs; the CLI draws them with rich."""
@@ -166,12 +162,7 @@ def run(
             write_extraction(options.extractions_dir, outcome.extraction)
         progress.article_done(outcome)
     extractions = [o.extraction for o in result.outcomes if o.extraction is not None]
-    after = backend.meter.usage
-    result.model_usage = Usage(
-        calls=after.calls - usage_before.calls,
-        prompt_tokens=after.prompt_tokens - usage_before.prompt_tokens,
-        completion_tokens=after.completion_tokens - usage_before.completion_tokens,
-    )
+    result.model_usage = backend.meter.usage - usage_before
     if extractions:
         result.dossier = merge(extractions, model=backend.model_id, prompt_version=prompt_version())
         atomic_write_text(options.output, canonical_json(result.dossier))

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 
 from .articles import Article
+from .lexicon import ABBREVIATIONS
 
 # Split after . ! ? (optionally followed by a closing quote or bracket) when
 # the next sentence starts like a sentence; newlines always split.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9])")
 # Abbreviations that end with a dot but do not end a sentence.
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sen|Rep|St|Jr|Sr|Prof|No|vs|Inc|Co|Corp|Ltd)\.)$")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:" + "|".join(ABBREVIATIONS) + r")\.)$")
 
 QUOTE = re.compile(r"“[^”\n]{3,}”|\"[^\"\n]{3,}\"")
 
@@ -38,39 +39,6 @@ SPEECH_VERBS = (
 # No closing \b: scraped text glues words ("remarkedthat").
 SPEECH_CUE = re.compile(r"\b(" + "|".join(SPEECH_VERBS) + r")(?=\W|that|$)", re.I)
 
-# Whom something is said to, where the sentence says so in a fixed phrase:
-# "told X", "assured X", "clarified to X", "in a phone call with X". On the
-# seeds' gold these find 6 of the 15 addressees with 1 doubtful extra, where
-# the 1.5B model, asked for an addressee, named one for nearly every
-# statement (11 right, 38 wrong).
-_NAME = r"(?:(?:the|a|an)\s+)?[A-Z][\w.'’\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'’\-]*){0,5}(?:\s+(?:news\s+agency|media))?"
-_TELLING = (
-    r"told|tells|tell|informed|informs|assured|assuring|assures|reassured|urged|urging|urges|invited|"
-    r"inviting|invites|warned|warning|warns|asked|asking|briefed|thanked|congratulated|called\s+on|calling\s+on"
-)
-ADDRESSEE_PATTERNS = (
-    re.compile(r"\b(?:" + _TELLING + r")\s+(?:his|her|their)\s+(?:[A-Z]\w+\s+)?counterpart,?\s+(" + _NAME + ")"),
-    re.compile(r"\b(?:" + _TELLING + r")\s+(" + _NAME + ")"),
-    re.compile(
-        r"\b(?:said|wrote|written|clarified|explained|stressed|emphasi[sz]ed|declared|announced|stated|noted|"
-        r"added|complained|pledged|promised|given|granted)\s+(?:later\s+)?(?:he\s+|she\s+)?(?:\w+\s+)?to\s+(" + _NAME + ")"
-    ),
-    re.compile(r"\b(?:call|conversation|talks|meeting|interview|letter|message)\s+(?:with|to)\s+(" + _NAME + ")"),
-)
-
-
-def addressee_in(text: str, speaker: str) -> str | None:
-    """Whom the sentence says the speaker addressed, in the sentence's words; else None."""
-    surname = speaker.split()[-1].casefold() if speaker.split() else ""
-    for pattern in ADDRESSEE_PATTERNS:
-        for match in pattern.finditer(text):
-            name = match.group(1).strip(" ,.")
-            if surname and surname in name.casefold():
-                continue  # the speaker, not whom they spoke to
-            return name
-    return None
-
-
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
 # deal ...), matched as word starts. They mark candidate sentences for the
 # events question; on the seeds' gold, 83 % of events lie in a marked sentence
@@ -84,44 +52,6 @@ EVENT_WORDS = (
     "flood earthquake raid assault ambush offensive operation war"
 ).split()
 EVENT_CUE = re.compile(r"\b(?:" + "|".join(EVENT_WORDS) + r")", re.I)
-
-# The kind of happening a sentence's words name, most specific first. Used to
-# check the model's event type: the 1.5B model labels most events
-# 'accusation' or 'attack' (on the seeds' gold, 8 of 23 matched events had the
-# right type; with this check 17).
-TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (event_type, re.compile(pattern, re.I))
-    for event_type, pattern in (
-        ("casualties", r"\b(?:kill|dead\b|died|death|wounded|injur|casualt)"),
-        ("ceasefire", r"\b(?:ceasefire|cease-fire|truce)"),
-        ("phone_call", r"\b(?:phone|telephone|call between|conversation)"),
-        ("visit", r"\bvisit"),
-        ("arms_transfer", r"\b(?:arms\b|weapon|munition|exported|exports?\b|supplier|bought|purchas|transfer of)"),
-        ("meeting", r"\b(?:met\b|meet|talks\b|summit)"),
-        ("agreement", r"\b(?:agree|signed|deal\b|accord\b|treaty)"),
-        ("attack", r"\b(?:attack|strike|struck|bomb|shell|missile|rocket|explo|blast|shot|shoot|raid|assault|ambush|airstrike)"),
-        ("military_activity", r"\b(?:drill|exercise|deploy|troops|manoeuvre|maneuver|mobili)"),
-        ("denial", r"\b(?:denied|deny|denies|dismiss|reject)"),
-        ("accusation", r"\b(?:accus|alleg|claim|blame)"),
-    )
-)
-# The labels the model reaches for when unsure.
-_CATCH_ALL_TYPES = frozenset({"accusation", "attack", "other"})
-
-
-def settle_event_type(model_type: str, sentence: str) -> str:
-    """The model's event type, unless it is a catch-all the sentence's words
-    do not support and they name a more specific kind of happening."""
-    cues = dict(TYPE_CUES)
-    if model_type not in _CATCH_ALL_TYPES:
-        return model_type
-    if model_type in cues and cues[model_type].search(sentence):
-        return model_type
-    for event_type, cue in TYPE_CUES:
-        if cue.search(sentence):
-            return event_type
-    return model_type
-
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

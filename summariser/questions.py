@@ -8,7 +8,7 @@ instructor can re-ask with the message. Only problems that would lose the
 item are re-asked (a sentence or speaker that is not in the article): a re-ask
 costs a CPU model as much as the first answer. A bad optional field (a
 target, participant or place not in the article) is removed by
-``repair_*`` instead, and ``problems_*`` list every problem of an item.
+``repair_*`` instead, which also report what they removed.
 
 Field descriptions are instructions to the model: prompts/ renders them.
 """
@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 from .articles import Article
 from .grounding import article_spelling, mentions
 from .prepass import Sentence
-from .entities import normalise_text, state_of
 from .datamodel import EventType, Polarity
+from .rules import same_side, speaker_role
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them"}
 
@@ -131,10 +131,6 @@ class SpeechAct(_Answer):
         return self
 
 
-def problems_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
-    return _fatal_speech_act(item, ctx) + _optional_speech_act(item, ctx)[1]
-
-
 def _fatal_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
     return _check_sentence(item.sentence, ctx) + _check_name("speaker", item.speaker, ctx, item.sentence)
 
@@ -147,7 +143,7 @@ def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[st
         update["target"] = None
     if item.target and "target" not in update:
         role = speaker_role(ctx.article.text, item.speaker)
-        if _same_side(item.target, item.speaker, role):
+        if same_side(item.target, item.speaker, role):
             update["target"] = None
             found.append(
                 f"target '{item.target}' is the speaker's own side: give the other actor the stance is toward, or null"
@@ -238,10 +234,6 @@ class Happening(_Answer):
         return self
 
 
-def problems_happening(item: Happening, ctx: QuestionContext) -> list[str]:
-    return _fatal_happening(item, ctx) + _optional_happening(item, ctx)[1]
-
-
 def _fatal_happening(item: Happening, ctx: QuestionContext) -> list[str]:
     found = _check_sentence(item.sentence, ctx)
     if not item.what or not item.what.strip():
@@ -328,74 +320,12 @@ class EventsAnswer(_Answer):
 
 
 # --------------------------------------------------------------------------
-# Stances: derived from statements, holder = the speaker's side
-# --------------------------------------------------------------------------
-
-
-def _same_side(actor: str, speaker: str, role: str | None) -> bool:
-    """Whether `actor` is the speaker or the side they speak for (the direction check)."""
-    folded = actor.casefold().strip()
-    if not folded:
-        return False
-    if folded in speaker.casefold() or speaker.casefold() in folded:
-        return True
-    if role and folded in role.casefold():
-        return True
-    # "Azerbaijan" or "Baku" and a speaker described as "Azerbaijani President".
-    side = speaker_side(speaker, role)
-    if side is None:
-        return False
-    return side.casefold() in (folded, (state_of(normalise_text(actor)) or "").casefold())
-
-
-def speaker_side(speaker: str, role: str | None) -> str | None:
-    """The state a speaker speaks for, from their role as written ('Azerbaijani President' -> Azerbaijan)."""
-    for text in (role or "", speaker):
-        for word in re.findall(r"[A-Z][\w\-]+", text):
-            state = state_of(normalise_text(word))
-            if state:
-                return state
-    return None
-
-
-# --------------------------------------------------------------------------
 
 
 def _raise_if_any(labelled: object) -> None:
     lines = [f"{label}: {problem}" for label, problems in labelled for problem in problems]  # type: ignore[attr-defined]
     if lines:
         raise ValueError("Fix these and answer again:\n" + "\n".join(lines))
-
-
-_ROLE_WORDS = (
-    r"(?:President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Minister|Ambassador|ambassador"
-    r"|Secretary|Spokes(?:wo)?man|Emir|King|Chief|General|Commander|leader|Leader|Speaker)"
-)
-
-
-def _speaker_role(text: str, speaker: str) -> str | None:
-    """The title written right before a speaker's name, e.g. 'Azerbaijani President'.
-
-    Deterministic, so a role is always the article's own words: the model is
-    never asked to describe affiliations (small models invent them).
-    """
-    surname = speaker.strip().split()[-1] if speaker.strip() else ""
-    if len(surname) < 3:
-        return None
-    pattern = re.compile(
-        # [^\S\n]: spaces but not a line break, so a role never reaches into the line before.
-        r"((?:[A-Z][\w’'\-]*[^\S\n]+){0,4}?" + _ROLE_WORDS + r"(?:[^\S\n]+(?:of|to)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w\-]*)?)[^\S\n]*,?[^\S\n]+"
-        r"(?:[A-Z][\w\-]*[^\S\n]+){0,2}" + re.escape(surname) + r"\b"
-    )
-    best: str | None = None
-    for match in pattern.finditer(text):
-        role = match.group(1).strip(" ,")
-        if best is None or len(role) > len(best):
-            best = role
-    return best
-
-
-speaker_role = _speaker_role
 
 
 # --------------------------------------------------------------------------
@@ -434,5 +364,3 @@ def events_question(numbers: list[int], limit: int = 8) -> type[EventsAnswer]:
         events=(list[item], Field(max_length=min(limit, len(numbers)), description=EventsAnswer.model_fields["events"].description)),
     )
 
-
-same_side = _same_side

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,8 +31,8 @@ from .articles import load_article
 from .canonical import sha256_text
 from .dates import date_sort_key
 from .dossier_io import DossierLoadError, atomic_write_text, load_dossier
-from .datamodel import ArticleMeta, DateValue, Dossier, Source
-from .formatting import article_label, articles_by_id, collapse_whitespace, entity_names, excerpt, format_date, md_escape
+from .datamodel import ArticleMeta, Dossier, Source
+from .formatting import article_label, articles_by_id, entity_names, excerpt, format_date, md_escape
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 POLARITY_SYMBOL = {"support": "▲", "oppose": "▼", "deny": "✕", "neutral": "●"}

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from summariser.articles import Article, article_from_text, load_article
-from summariser.prepass import Sentence, addressee_in, numbered, split_sentences
+from summariser.articles import article_from_text, load_article
+from summariser.prepass import Sentence, numbered, split_sentences
+from summariser.rules import addressee_in
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -341,7 +342,7 @@ def test_seed_gold_events_mostly_lie_in_event_candidate_sentences() -> None:
     ],
 )
 def test_catch_all_event_types_are_settled_by_the_sentence(model_type: str, sentence: str, settled: str) -> None:
-    from summariser.prepass import settle_event_type
+    from summariser.rules import settle_event_type
 
     assert settle_event_type(model_type, sentence) == settled
 

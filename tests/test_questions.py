@@ -17,14 +17,11 @@ from summariser.questions import (
     SpeechAct,
     StatementsAnswer,
     events_question,
-    problems_happening,
-    problems_speech_act,
     repair_happening,
     repair_speech_act,
-    speaker_role,
-    speaker_side,
     statements_question,
 )
+from summariser.rules import speaker_role, speaker_side
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -148,19 +145,22 @@ def test_pronoun_speaker(ctx: QuestionContext, pronoun: str) -> None:
 def test_target_the_speakers_own_side(ctx: QuestionContext, target: str) -> None:
     # Aliyev is written as "Azerbaijani President Ilham Aliyev": Azerbaijan is his own side.
     item = SpeechAct(sentence=1, speaker="Ilham Aliyev", target=target, stance="support")
-    assert any(f"target '{target}' is the speaker's own side" in p for p in problems_speech_act(item, ctx))
+    repaired, problems = repair_speech_act(item, ctx)
+    assert any(f"target '{target}' is the speaker's own side" in p for p in problems)
+    assert repaired is not None and (repaired.target, repaired.stance) == (None, None), "the stance goes, the statement stays"
 
 
 @pytest.mark.parametrize("target", ["Iran", "Masoud Pezeshkian", "Israel"])
 def test_target_another_side_is_fine(ctx: QuestionContext, target: str) -> None:
     item = SpeechAct(sentence=1, speaker="Ilham Aliyev", target=target, stance="support")
-    assert problems_speech_act(item, ctx) == []
+    assert repair_speech_act(item, ctx) == (item, [])
 
 
 def test_target_not_in_the_article(ctx: QuestionContext) -> None:
     item = SpeechAct(sentence=1, speaker="Ilham Aliyev", target="Russia", stance="oppose")
-    problems = problems_speech_act(item, ctx)
+    repaired, problems = repair_speech_act(item, ctx)
     assert problems == ["target 'Russia' does not appear in the article: copy the name exactly as written there"]
+    assert repaired is not None and repaired.target is None
 
 
 def test_the_model_is_not_asked_for_an_addressee() -> None:
@@ -266,10 +266,11 @@ def test_event_with_nonexistent_sentence(ctx: QuestionContext) -> None:
 
 def test_event_participants_and_place_must_be_in_the_article(ctx: QuestionContext) -> None:
     item = Happening(sentence=4, what="Israel struck Iran", type="attack", by=["Israel", "United States"], to=["Iran"], where="Fordow")
-    problems = problems_happening(item, ctx)
+    repaired, problems = repair_happening(item, ctx)
     assert any("participant 'United States' does not appear in the article" in p for p in problems)
     assert any("place 'Fordow' does not appear in the article" in p for p in problems)
     assert len(problems) == 2, "Israel, Iran are in the article"
+    assert repaired is not None and (repaired.by, repaired.to, repaired.where) == (["Israel"], ["Iran"], None)
 
 
 def test_null_words_in_participant_lists_are_dropped(ctx: QuestionContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.extract import stance_from
+from summariser.rules import stance_from
 from summariser.prepass import split_sentences
 from summariser.questions import SpeechAct
 

@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Mapping, Sequence
 
+from summariser.unionfind import UnionFind
+
 Cluster = frozenset
 Clustering = Sequence[frozenset]
 
@@ -168,25 +170,17 @@ def _connected_blocks(key: list[frozenset], response: list[frozenset]) -> list[t
     The optimal alignment decomposes over these groups (clusters of different
     groups have similarity 0), which keeps each Hungarian problem small.
     """
-    parent = list(range(len(key) + len(response)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    blocks: UnionFind[int] = UnionFind(range(len(key) + len(response)))
     key_of = {m: i for i, c in enumerate(key) for m in c}
     for j, cluster in enumerate(response):
         for mention in cluster:
             if mention in key_of:
-                a, b = find(key_of[mention]), find(len(key) + j)
-                parent[max(a, b)] = min(a, b)
+                blocks.union(key_of[mention], len(key) + j)
     groups: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i in range(len(key)):
-        groups[find(i)][0].append(i)
+        groups[blocks.find(i)][0].append(i)
     for j in range(len(response)):
-        groups[find(len(key) + j)][1].append(j)
+        groups[blocks.find(len(key) + j)][1].append(j)
     return list(groups.values())
 
 
