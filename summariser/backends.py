@@ -217,8 +217,10 @@ class RecordingTransport(httpx2.BaseTransport):
 class ReplayTransport(httpx2.BaseTransport):
     """Answers from recorded exchanges; an unrecorded request is a clear 404."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, replayed: set[str] | None = None):
         self.directory = Path(directory)
+        # Names of the recorded files served so far (a fixture never served is stale).
+        self.replayed = replayed if replayed is not None else set()
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         body = request.read()
@@ -230,6 +232,7 @@ class ReplayTransport(httpx2.BaseTransport):
             )
             return httpx2.Response(404, json={"error": {"message": message, "type": "replay_miss"}}, request=request)
         record = json.loads(path.read_text(encoding="utf-8"))
+        self.replayed.add(path.name)
         return httpx2.Response(record.get("status", 200), json=record["response"], request=request)
 
 
@@ -438,6 +441,12 @@ class EmbeddedBackend(Backend):
     def describe(self) -> str:
         return f"{self.model_id} (embedded, local)"
 
+    @property
+    def server_port(self) -> int | None:
+        """The loopback port while the embedded server runs; None before the first
+        question (a fully cached run never starts it) and after close()."""
+        return self._server.port if self._server is not None else None
+
     def close(self) -> None:
         super().close()
         if self._server is not None:
@@ -450,9 +459,10 @@ class ReplayBackend(Backend):
         super().__init__(options or BackendOptions(attempts=1))
         self.directory = Path(directory)
         self.model_id = model
+        self.replayed: set[str] = set()
 
     def _base_transport(self) -> httpx2.BaseTransport:
-        return ReplayTransport(self.directory)
+        return ReplayTransport(self.directory, self.replayed)
 
     def _base_url(self) -> str:
         return "http://replay.invalid/v1"

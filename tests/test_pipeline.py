@@ -33,17 +33,47 @@ def replay() -> ReplayBackend:
     return ReplayBackend(RECORDED, MODEL)
 
 
-def run_seeds(tmp_path: Path, cache_dir: Path, articles: Path = SEEDS, name: str = "dossier.json"):
+def run_seeds(tmp_path: Path, cache_dir: Path, articles: Path = SEEDS, name: str = "dossier.json", backend=None):
     options = RunOptions(output=tmp_path / name, extractions_dir=tmp_path / "extractions")
-    with ExtractionCache(cache_dir) as cache, replay() as backend:
+    with ExtractionCache(cache_dir) as cache, (backend or replay()) as backend:
         return run([articles], backend, options, cache=cache)
+
+
+REPLAYED: set[str] = set()
 
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("run")
-    result = run_seeds(tmp, tmp / "cache")
+    backend = replay()
+    result = run_seeds(tmp, tmp / "cache", backend=backend)
+    REPLAYED.update(backend.replayed)
     return tmp, result
+
+
+def test_every_recorded_response_is_still_asked_for(first_run):
+    # A recorded file no request reaches is left over from an older prompt:
+    # re-record the whole folder rather than keep stale fixtures.
+    recorded = {p.name for p in RECORDED.glob("*.json")}
+    assert REPLAYED and recorded - REPLAYED == set()
+
+
+# The seeds' eval figures of the recorded run (summarise eval on its
+# extractions, seeds/gold). A change to prompts, questions or rules that costs
+# more than MARGIN of F1 on any kind fails here, before anyone re-records.
+QUALITY_FLOOR = json.loads((RECORDED.parent / "quality-floor.json").read_text())
+MARGIN = 0.02
+
+
+@pytest.mark.parametrize("kind", sorted(QUALITY_FLOOR["f1"]))
+def test_seed_quality_does_not_drop_below_the_recorded_run(first_run, kind):
+    from summariser.evaluate import evaluate, load_gold, load_gold_texts
+
+    _, result = first_run
+    gold = load_gold(ROOT / "seeds" / "gold")
+    report = evaluate([o.extraction for o in result.outcomes], gold, load_gold_texts(gold, ROOT))
+    f1 = report.scores[kind].f1
+    assert f1 >= QUALITY_FLOOR["f1"][kind] - MARGIN, f"{kind} F1 {f1:.3f} < recorded {QUALITY_FLOOR['f1'][kind]:.3f}"
 
 
 def test_every_seed_is_extracted_from_the_recorded_model(first_run):

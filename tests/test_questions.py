@@ -163,11 +163,6 @@ def test_target_not_in_the_article(ctx: QuestionContext) -> None:
     assert repaired is not None and repaired.target is None
 
 
-def test_the_model_is_not_asked_for_an_addressee() -> None:
-    # Whom a statement addresses comes from the sentence's words (prepass.addressee_in).
-    assert "addressee" not in SentenceSpeech.model_fields and "addressee" not in SpeechAct.model_fields
-
-
 def test_every_problem_is_listed_with_its_item(ctx: QuestionContext) -> None:
     message = statements_feedback(
         ctx,

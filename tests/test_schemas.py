@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from summariser.cli import app
-from summariser.prompts import TEMPLATES, prompts_dir
-from summariser.schema_export import SCHEMA_MODELS, schema_files, stale_files
+from summariser.datamodel import Event, Stance, Statement
+from summariser.schema_export import stale_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,15 +32,19 @@ def test_schema_check_fails_on_a_stale_file(tmp_path):
     assert result.exit_code == 1 and "dossier.schema.json" in result.output
 
 
-def test_evidence_offsets_are_part_of_every_item_schema():
-    schemas = {name: json.loads(text) for name, text in schema_files().items()}
-    evidence = schemas["article-extraction.schema.json"]["$defs"]["Evidence"]
-    assert set(evidence["required"]) == {"text", "start", "end"}
-    for kind in ("Statement", "Event", "Stance"):
-        assert "evidence" in schemas["article-extraction.schema.json"]["$defs"][kind]["required"]
-    assert set(SCHEMA_MODELS) == set(schemas)
+ITEM = {"evidence": {"text": "Aliyev said", "start": 0, "end": 11}}
+VALID = {
+    "statements": {"speaker": "Aliyev", "content": "no", "kind": "paraphrase", **ITEM},
+    "events": {"summary": "a call", "event_type": "phone_call", **ITEM},
+    "stances": {"holder": "Azerbaijan", "target": "Iran", "topic": "ties", "polarity": "support", **ITEM},
+}
 
 
-def test_prompt_templates_are_found():
-    folder = prompts_dir()
-    assert all((folder / name).is_file() for name in TEMPLATES)
+@pytest.mark.parametrize("kind", sorted(VALID))
+def test_an_item_without_evidence_offsets_does_not_validate(kind):
+    model = {"statements": Statement, "events": Event, "stances": Stance}[kind]
+    assert model.model_validate(VALID[kind]).evidence.end == 11
+    for broken in ({k: v for k, v in VALID[kind].items() if k != "evidence"},
+                   {**VALID[kind], "evidence": {"text": "Aliyev said", "end": 11}}):
+        with pytest.raises(ValidationError):
+            model.model_validate(broken)

@@ -1,0 +1,1115 @@
+"""Attributions from syntax: who said what, found by the dependency parse.
+
+An attribution is a cue (a speech or cognition verb, "according to", a
+colon before a quotation, "is against"), its source (the cue's subject, a
+passive agent, the object of "according to") and its content (the
+complement clause, the object, or the quotation). Every span holds character
+offsets into the parsed text: ``text[span.start:span.end] == span.text``.
+
+Rules, by spaCy lemma and dependency label (the cue lexicon is below):
+
+a. A cue verb with a complement clause (ccomp), an infinitive (xcomp, for
+   verbs like "vow", "urge"), a prepositional object ("accused X of ...",
+   "warned of ...") or, for verbs that take one, a noun-phrase object
+   ("denied the reports", "chronicles his rise") gives one attribution. The
+   source is the verb's subject, inherited through conjunctions ("... and
+   said"), participles ("adding that") and relative clauses ("who said"),
+   or the passive agent ("was criticised by X"); a passive without agent
+   has no source.
+b. A quotation whose words are the complement of a cue, or which has a cue
+   in its sentence ('"...," she said'), just before it after a colon
+   ("He added:" then the quote, also in the next sentence or paragraph), or
+   just after it in a short sentence, is attributed to that cue; the content
+   is the inside of the quotation marks.
+c. A quotation over several sentences is one attribution. A quotation that
+   goes on after the cue ('"A," she said. "B."') gives a second attribution
+   with the same cue and source (content is one contiguous span); so does a
+   quotation continued in the next paragraph.
+d. Every cue in a sentence gives its own attribution.
+e. "according to X, ..." : X is the source, the rest of the clause the
+   content; only when X can speak (a name, a person, organisation or
+   document noun), so "according to the plan" is not an attribution.
+f. Quotation marks without a cue nearby (titles, scare quotes) give nothing;
+   a quotation needs a cue in its sentence or an adjacent one and at least
+   four words, unless it is the cue verb's own object ('called it "a
+   disgrace"').
+g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
+   both: the inner one (Aliyev, "X") and the outer one (the ministry, the
+   whole clause "Aliyev told Pezeshkian that X"). Inside a quotation, cues
+   whose subject is I/we/you are the quoted speaker's own hedges ("I think")
+   and are dropped; third-person ones are kept.
+h. Sources that are not persons ("the report", "officials", "a Times
+   article") are kept, typed by entity label or head-noun lexicon.
+
+kind is "quote" when the content is a quotation, "mixed" when a paraphrase
+contains a quotation of two or more words, else "paraphrase".
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from spacy.tokens import Doc, Token
+
+SourceKind = Literal["name", "pronoun", "nominal", "none"]
+SourceType = Literal["person", "organisation", "document", "unknown"]
+Kind = Literal["quote", "paraphrase", "mixed"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    cue: Span
+    source: Span | None
+    source_kind: SourceKind
+    source_type: SourceType
+    content: Span
+    kind: Kind
+    sentences: tuple[int, int]
+
+
+# --------------------------------------------------------------------------
+# Lexicon
+# --------------------------------------------------------------------------
+
+# Verbs of saying: they count with a complement clause or a quotation.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add state announce claim deny insist argue warn urge write question compliment maintain
+    vow document chronicle accuse criticise criticize praise call ask reply respond testify tweet post
+    explain note acknowledge admit suggest predict promise pledge threaten confirm report reveal declare
+    stress emphasise emphasize assert allege contend complain concede disclose inform assure reassure
+    reiterate remark mention observe point recall repeat comment conclude answer counter retort joke quip
+    shout whisper brief demand propose recommend highlight underline underscore reaffirm express voice
+    condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
+    affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
+    cite lament acknowledge notify remind tout predict
+    """.split()
+)
+# Verbs of thinking: they count with a complement clause only.
+COGNITION_VERBS = frozenset(
+    "believe think fear hope expect doubt feel worry suspect assume reckon guess imagine realize realise "
+    "understand wonder".split()
+)
+CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS
+# Verbs that introduce a quotation standing beside them ('"...," she said').
+QUOTE_VERBS = frozenset(
+    """
+    say tell add state announce claim insist argue warn write reply respond explain note acknowledge admit
+    declare stress emphasise emphasize assert remark recall repeat comment conclude answer counter retort
+    joke quip shout whisper ask tweet post testify confirm deny call describe urge promise vow pledge
+    threaten predict suggest complain concede observe mention point reiterate boast caution proclaim
+    assure reassure inform muse agree continue allege contend maintain clarify lament
+    """.split()
+)
+# Verbs whose noun-phrase object is the content ("denied the reports").
+OBJECT_VERBS = frozenset(
+    """
+    deny question compliment document chronicle accuse criticise criticize praise condemn blame announce
+    confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
+    highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
+    dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
+    lament mention
+    """.split()
+)
+# ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
+CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain"})
+CLAIM_NOUNS = frozenset(
+    """
+    report claim allegation accusation rumour rumor suggestion criticism concern speculation idea notion
+    charge story statement remark comment theory fear warning call demand proposal offer request innocence
+    position stance view assertion argument account version
+    """.split()
+)
+# Verbs whose object is a person spoken to, not what was said.
+ADDRESSEE_VERBS = frozenset(
+    {"tell", "inform", "assure", "reassure", "ask", "urge", "warn", "brief", "notify", "remind", "call"}
+)
+# Verbs whose object is the target, said together with a preposition: "accused X of Y".
+TARGET_VERBS = frozenset(
+    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question"}
+)
+# Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
+INFINITIVE_VERBS = frozenset(
+    """
+    vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
+    recommend remind
+    """.split()
+)
+# Verb -> prepositions whose object is the content.
+PREPOSITION_VERBS: dict[str, frozenset[str]] = {
+    "warn": frozenset({"of", "about", "against"}),
+    "complain": frozenset({"about", "of"}),
+    "accuse": frozenset({"of"}),
+    "criticise": frozenset({"for", "over"}),
+    "criticize": frozenset({"for", "over"}),
+    "praise": frozenset({"for"}),
+    "blame": frozenset({"for"}),
+    "compliment": frozenset({"on"}),
+    "condemn": frozenset({"for"}),
+    "call": frozenset({"for", "on"}),
+    "insist": frozenset({"on"}),
+    "testify": frozenset({"about", "on"}),
+    "comment": frozenset({"on"}),
+    "inform": frozenset({"of", "about"}),
+    "argue": frozenset({"for", "against"}),
+    "boast": frozenset({"about", "of"}),
+    "speculate": frozenset({"about", "on"}),
+    "describe": frozenset({"as"}),
+    "claim": frozenset({"of"}),
+    "express": frozenset(),
+}
+# Verbs that take a clause only when it is finite or has "that": "welcomed
+# Gantz to bolster ties" is not a report.
+FINITE_CLAUSE_ONLY = frozenset(
+    """
+    welcome praise criticise criticize condemn blame accuse question document chronicle highlight express
+    voice reaffirm oppose dispute dismiss reject compliment
+    """.split()
+)
+# "according to X": X counts as a source when it is one of these or a name.
+DOCUMENT_NOUNS = frozenset(
+    """
+    report article statement video letter poll survey study document memo readout book analysis paper
+    filing lawsuit complaint indictment ruling transcript email e-mail tweet post message record footage
+    data review investigation audit ad advertisement story editorial column op-ed release communique
+    communiqué declaration resolution website blog broadcast documentary film recording photo image chart
+    map note cable dossier testimony assessment estimate estimates findings research figures account
+    interview briefing book tally count census reports statements
+    """.split()
+)
+ORGANISATION_NOUNS = frozenset(
+    """
+    ministry campaign government administration agency department office committee council party company
+    firm court police military army navy media newspaper network group organization organisation union
+    board commission parliament congress senate cabinet embassy presidency kremlin team authority
+    authorities officials sources militants rebels insurgents prosecutors investigators regime state
+    country nation bank agency legislature coalition alliance opposition spokesmen analysts experts critics
+    residents witnesses activists protesters diplomats lawmakers leaders officers troops forces voters
+    """.split()
+)
+PERSON_NOUNS = frozenset(
+    """
+    president minister senator governor ambassador spokesman spokeswoman spokesperson official leader
+    mayor chief secretary lawyer attorney director chairman chairwoman chair ceo founder candidate
+    representative congressman congresswoman lawmaker diplomat general commander officer aide adviser
+    advisor analyst expert professor doctor judge prosecutor king queen prince premier chancellor
+    envoy man woman father mother son daughter wife husband author reporter journalist editor
+    counterpart head member speaker minister nominee correspondent scientist economist historian
+    activist witness resident source sheikh emir cleric imam priest pope
+    """.split()
+)
+PERSON_TITLES = frozenset(
+    "mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. capt. sgt. prof. rev. president senator governor minister "
+    "ambassador premier chancellor judge mayor secretary king queen prince general".split()
+)
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me"})
+FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# "according to the plan/law/rules" is not an attribution.
+NOT_SOURCES = frozenset(
+    """
+    plan law rule rules schedule framework constitution agreement tradition custom treaty principle
+    principles procedure protocol standard standards script timetable terms design definition guidelines
+    calendar order instructions legend
+    """.split()
+)
+
+OPEN_QUOTES = "“\"‘"
+QUOTE_MARKS = frozenset("“”\"‘’'«»")
+_LINKING_DEPS = frozenset({"ccomp", "dobj", "oprd", "xcomp", "attr", "parataxis", "dep", "npadvmod", "advcl", "conj", "appos"})
+
+
+# --------------------------------------------------------------------------
+# Quotations
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    open: int  # index of the opening mark
+    close: int  # index just after the closing mark (or the line end, if unclosed)
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+
+def _inner(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Double-quoted stretches (straight or curly), and ‘single’ ones outside
+    double quotes, line by line; an unclosed one runs to the line end."""
+    quotes: list[Quote] = []
+    line_start = 0
+    for line in text.split("\n"):
+        quotes.extend(_quotes_in_line(text, line_start, line_start + len(line)))
+        line_start += len(line) + 1
+    return quotes
+
+
+def _quotes_in_line(text: str, start: int, end: int) -> list[Quote]:
+    found: list[Quote] = []
+    opened: int | None = None
+    opener = ""
+    i = start
+    while i < end:
+        ch = text[i]
+        if opened is None:
+            if ch in "“\"":
+                opened, opener = i, ch
+            elif ch == "‘" and (i == start or not text[i - 1].isalnum()):
+                opened, opener = i, ch
+        else:
+            closes = (
+                (opener in "“\"" and ch in "”\"")
+                or (opener == "‘" and ch == "’" and (i + 1 >= end or not text[i + 1].isalpha()))
+            )
+            if closes:
+                inner = _inner(text, opened + 1, i)
+                if inner[0] < inner[1]:
+                    found.append(Quote(opened, i + 1, inner[0], inner[1], True))
+                opened = None
+        i += 1
+    if opened is not None and opener != "‘":
+        inner = _inner(text, opened + 1, end)
+        if inner[0] < inner[1]:
+            found.append(Quote(opened, end, inner[0], inner[1], False))
+    return found
+
+
+# --------------------------------------------------------------------------
+# Helpers over tokens
+# --------------------------------------------------------------------------
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _tokens_span(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    tokens = list(tokens)
+    if not tokens:
+        return None
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _same(a: Token | None, b: Token | None) -> bool:
+    """spaCy makes a new Token object at each access: compare positions."""
+    return a is not None and b is not None and a.i == b.i
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _is_verb(token: Token) -> bool:
+    return token.pos_ == "VERB" or (token.tag_.startswith("VB") and token.pos_ != "AUX")
+
+
+def _is_negated(token: Token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+def _is_passive(token: Token) -> bool:
+    return any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children)
+
+
+def _trim_tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens of doc between two token indices (exclusive end) less
+    leading and trailing punctuation, a leading complementiser 'that' and
+    leading conjunctions; quotation marks stay when balanced inside."""
+    tokens = list(doc[start:end])
+    while tokens and (
+        (tokens[0].is_punct and tokens[0].text not in OPEN_QUOTES)
+        or tokens[0].is_space
+        or (tokens[0].lower_ == "that" and (tokens[0].dep_ == "mark" or tokens[0].pos_ == "SCONJ"))
+        or tokens[0].dep_ == "cc"
+    ):
+        tokens.pop(0)
+    while tokens and (
+        ((tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in QUOTE_MARKS)
+        or tokens[-1].dep_ == "cc"
+    ):
+        tokens.pop()
+    return tokens
+
+
+def _content_from(doc: Doc, tokens: list[Token], breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+    """The span of tokens (trimmed); with breaks (token indices cut out of
+    the clause), the longest stretch between them."""
+    if not tokens:
+        return None
+    first = min(t.i for t in tokens)
+    last = max(t.i for t in tokens)
+    if breaks:
+        runs: list[list[int]] = [[]]
+        for i in range(first, last + 1):
+            if i in breaks:
+                if runs[-1]:
+                    runs.append([])
+            else:
+                runs[-1].append(i)
+        best = max(runs, key=lambda run: sum(1 for i in run if not doc[i].is_punct))
+        if not best:
+            return None
+        first, last = best[0], best[-1]
+    kept = _trim_tokens(doc, first, last + 1)
+    return _tokens_span(kept)
+
+
+# --------------------------------------------------------------------------
+# Sources
+# --------------------------------------------------------------------------
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    """The token that names who performs the cue verb, or None."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+            return None
+    if any(child.dep_ == "nsubjpass" for child in verb.children):
+        return None
+    if depth > 4:
+        return None
+    head = verb.head
+    if head.i == verb.i:
+        return None
+    outer = _outer_cue(verb)
+    if outer is not None:
+        return _subject(outer, depth + 1)
+    if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
+        return _subject(head, depth + 1)
+    if verb.dep_ in ("advcl", "xcomp") and head.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBG", "VB", "VBN"):
+        subject = _subject(head, depth + 1)
+        if subject is None:
+            for child in head.children:
+                if child.dep_ == "nsubjpass":
+                    return child
+        return subject
+    if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    return None
+
+
+def _outer_cue(verb: Token) -> Token | None:
+    """For a speech verb without its own subject that hangs (as a conjunct
+    or participle) off a clause inside another speech verb's complement
+    ("X emphasized that Iran never started a war and added that ...",
+    "X noted that the attack came early, pointing out that ..."): that
+    other speech verb, whose speaker it shares. None otherwise, and None
+    when the verb hangs off a cue verb (which then gives the subject)."""
+    if verb.dep_ not in ("conj", "advcl") or _lemma(verb) not in SPEECH_VERBS:
+        return None
+    if any(child.dep_ in ("nsubj", "nsubjpass", "csubj") for child in verb.children):
+        return None
+    if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+        return None
+    node = verb.head
+    if _lemma(node) in CUE_VERBS:
+        return None
+    for _ in range(6):
+        if node.head.i == node.i:
+            return None
+        if node.dep_ == "ccomp" and _lemma(node.head) in SPEECH_VERBS and _is_verb(node.head):
+            return node.head
+        if node.dep_ not in ("conj", "advcl", "xcomp", "ccomp"):
+            return None
+        node = node.head
+    return None
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The minimal noun phrase around head: its left modifiers, compounds,
+    coordinated nouns and (for common nouns and names that run on, such as
+    'Ministry of Defence') prepositional phrases; no relative clause or
+    apposition."""
+    if head.pos_ == "PRON":
+        return [head]
+    tokens: list[Token] = [head]
+    for child in head.lefts:
+        if child.dep_ in ("punct", "cc", "preconj", "advmod", "prep", "mark", "case") and child.dep_ != "case":
+            continue
+        tokens.extend(child.subtree)
+    entity_end = head.idx + len(head.text)
+    if head.ent_type_:
+        for ent in head.doc.ents:
+            if ent.start <= head.i < ent.end:
+                entity_end = ent.end_char
+    comma_seen = False
+    for child in head.rights:
+        if child.dep_ == "punct":
+            comma_seen = comma_seen or child.text in ",;(—–-"
+            continue
+        if child.dep_ in ("compound", "flat", "nummod", "case"):
+            tokens.extend(child.subtree)
+        elif child.dep_ == "prep" and not comma_seen:
+            if (
+                head.pos_ != "PROPN"
+                or head.lower_ in PERSON_NOUNS | ORGANISATION_NOUNS
+                or max(t.idx + len(t.text) for t in child.subtree) <= entity_end
+            ):
+                tokens.extend(t for t in child.subtree if t.dep_ not in ("relcl", "acl"))
+        elif child.dep_ == "conj":
+            tokens.extend(_phrase_tokens(child))
+            tokens.extend(t for t in head.rights if t.dep_ == "cc")
+        elif child.dep_ == "cc":
+            continue
+        else:
+            break
+    return tokens
+
+
+def _source_head(subject: Token) -> Token:
+    """A description with an appositive name ('the ambassador, Mukhtar
+    Mammadov,') gives the name."""
+    if subject.pos_ != "PROPN" and not subject.ent_type_:
+        for child in subject.rights:
+            if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
+                return child
+    return subject
+
+
+def _source_span(doc: Doc, subject: Token) -> tuple[int, int] | None:
+    head = _source_head(subject)
+    tokens = _phrase_tokens(head)
+    first = min(t.i for t in tokens)
+    last = max(t.i for t in tokens)
+    kept = list(doc[first : last + 1])
+    while kept and (kept[0].is_punct or kept[0].is_space):
+        kept.pop(0)
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept.pop()
+    return _tokens_span(kept)
+
+
+def _entity_label(doc: Doc, token: Token) -> str:
+    return token.ent_type_
+
+
+LEXICON_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
+
+
+def _doc_label(doc: Doc, head: Token) -> str:
+    """The head's entity label; a name the small model labels otherwise here
+    but as a PERSON elsewhere in the article (by its last word) is a PERSON."""
+    label = head.ent_type_
+    if label == "PERSON" or head.pos_ not in ("PROPN", "NOUN", "ADJ"):
+        return label
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and doc[ent.end - 1].text == head.text:
+            return "PERSON"
+    return label
+
+
+def _classify(doc: Doc, source: tuple[int, int] | None, head: Token | None) -> tuple[SourceKind, SourceType]:
+    if source is None or head is None:
+        return "none", "unknown"
+    head = _source_head(head)
+    lemma = _lemma(head)
+    if head.pos_ == "PRON":
+        return "pronoun", "person" if head.lower_ in PERSON_PRONOUNS else "unknown"
+    label = _doc_label(doc, head)
+    lexical = lemma in LEXICON_NOUNS or head.lower_ in LEXICON_NOUNS
+    is_name = (
+        head.pos_ == "PROPN"
+        or label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART")
+        # a capitalised word the tagger took for a common noun ("Roe: ...")
+        or (head.is_title and not lexical and not any(c.dep_ == "det" for c in head.children))
+    )
+    kind: SourceKind = "name" if is_name else "nominal"
+    span_tokens = [t for t in doc if source[0] <= t.idx < source[1]]
+    words = {t.lower_ for t in span_tokens}
+    if lemma in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
+        return kind, "document"
+    if not is_name and (lemma in ORGANISATION_NOUNS or head.lower_ in ORGANISATION_NOUNS):
+        return kind, "organisation"
+    if not is_name and (lemma in PERSON_NOUNS or head.lower_ in PERSON_NOUNS):
+        return kind, "person"
+    if label == "PERSON":
+        return kind, "person"
+    if is_name and words & PERSON_TITLES:
+        return kind, "person"
+    if label in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+        return kind, "organisation"
+    if label in ("WORK_OF_ART", "LAW"):
+        return kind, "document"
+    if lemma in ORGANISATION_NOUNS:
+        return kind, "organisation"
+    if lemma in PERSON_NOUNS:
+        return kind, "person"
+    return kind, "unknown"
+
+
+# --------------------------------------------------------------------------
+# Candidates from cue verbs and phrases
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    cue: tuple[int, int]
+    cue_token: Token | None
+    subject: Token | None
+    content: tuple[int, int]
+    quote_object: bool = False  # content is the cue's own syntactic object
+    source_override: tuple[int, int] | None = None
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    start, end = verb.idx, verb.idx + len(verb.text)
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.i == verb.i + 1:
+            end = child.idx + len(child.text)
+    return start, end
+
+
+def _is_person_like(token: Token) -> bool:
+    return token.ent_type_ == "PERSON" or (token.pos_ == "PRON" and token.lower_ not in ("it", "this", "that"))
+
+
+def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
+    """What a cue verb reports, by its dependents."""
+    lemma = _lemma(verb)
+    contents: list[tuple[int, int]] = []
+    children = list(verb.children)
+    for child in children:
+        if child.dep_ == "ccomp":
+            if lemma in FINITE_CLAUSE_ONLY and not _finite_or_marked(child):
+                continue
+            detached = {
+                t.i
+                for d in child.subtree
+                if d.i != child.i and _same(_outer_cue(d), verb)
+                for t in d.subtree
+            }
+            span = _content_from(doc, list(child.subtree), frozenset(detached))
+            if span:
+                contents.append(span)
+    if contents:
+        return contents
+    if lemma in SPEECH_VERBS:
+        # "said in a statement that ...": the clause hangs off the noun
+        for child in children:
+            if child.dep_ != "prep":
+                continue
+            for pobj in child.children:
+                for clause in pobj.children:
+                    if clause.dep_ in ("acl", "ccomp", "relcl") and any(
+                        c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+                    ):
+                        span = _content_from(doc, list(clause.subtree))
+                        if span:
+                            return [span]
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and lemma in SPEECH_VERBS | COGNITION_VERBS:
+        own = {t.i for t in verb.subtree}
+        rest = [t for t in verb.head.subtree if t.i not in own]
+        span = _content_from(doc, rest)
+        if span:
+            return [span]
+    if lemma in COGNITION_VERBS and lemma not in SPEECH_VERBS:
+        return []
+    objects = [c for c in children if c.dep_ in ("dobj", "dative")]
+    if lemma in INFINITIVE_VERBS:
+        for child in children:
+            if child.dep_ == "xcomp":
+                tokens = list(child.subtree)
+                if objects and objects[0].i < child.i and objects[0].dep_ == "dobj":
+                    tokens = list(objects[0].subtree) + tokens
+                span = _content_from(doc, tokens)
+                if span:
+                    return [span]
+    preps = PREPOSITION_VERBS.get(lemma, frozenset())
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            objects_of_prep = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if not objects_of_prep:
+                continue
+            tokens = [t for t in child.subtree if t.i != child.i]
+            if lemma in TARGET_VERBS and objects and objects[0].i < child.i:
+                tokens = list(objects[0].subtree) + list(child.subtree)
+            span = _content_from(doc, tokens)
+            if span:
+                return [span]
+    if lemma == "call":
+        # 'called the action "a very surprising event"'
+        for child in children:
+            if child.dep_ == "oprd":
+                tokens = list(child.subtree)
+                if objects and objects[0].i < child.i:
+                    tokens = list(objects[0].subtree) + tokens
+                span = _content_from(doc, tokens)
+                if span:
+                    return [span]
+        return []
+    if lemma in OBJECT_VERBS and not _is_negated(verb):
+        target = None
+        if _is_passive(verb):
+            target = next((c for c in children if c.dep_ == "nsubjpass"), None)
+        elif objects and objects[0].dep_ == "dobj":
+            target = objects[0]
+        else:
+            target = next((c for c in children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
+        if target is None:
+            return []
+        if lemma in CLAIM_OBJECT_VERBS and _lemma(target) not in CLAIM_NOUNS:
+            return []
+        if lemma in ("welcome", "question", "mention", "describe") and (
+            _is_person_like(target) or target.pos_ == "PROPN"
+        ):
+            if lemma != "describe":
+                return []
+        tokens = list(target.subtree) if not _is_passive(verb) else list(target.subtree)
+        if lemma in TARGET_VERBS:
+            for child in children:
+                if child.dep_ in ("prep", "oprd") and child.i > target.i and (
+                    child.dep_ == "oprd" or child.lower_ in PREPOSITION_VERBS.get(lemma, frozenset())
+                ):
+                    tokens += list(child.subtree)
+        span = _content_from(doc, tokens)
+        if span:
+            return [span]
+    return []
+
+
+def _finite_or_marked(clause: Token) -> bool:
+    if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in clause.children):
+        return True
+    if clause.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in clause.children)
+
+
+def _quote_objects(doc: Doc, verb: Token, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Quotations that are the verb's own dependents ('said: "..."')."""
+    found = []
+    for child in verb.children:
+        if child.dep_ not in _LINKING_DEPS:
+            continue
+        span = _tokens_span(child.subtree)
+        if not span:
+            continue
+        for quote in quotes:
+            if quote.open <= span[0] and span[1] <= quote.close and child.idx >= quote.inner_start:
+                found.append((quote.inner_start, quote.inner_end))
+    return found
+
+
+def _according_to(doc: Doc, token: Token) -> _Candidate | None:
+    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    to = doc[token.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    lemma = _lemma(pobj)
+    if lemma in NOT_SOURCES or (
+        pobj.pos_ not in ("PROPN", "PRON")
+        and not pobj.ent_type_
+        and lemma not in DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
+        and pobj.lower_ not in DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
+    ):
+        return None
+    phrase = token if token.head.i != to.i else to
+    head = phrase.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    own = {t.i for t in phrase.subtree} | {token.i, to.i} | {t.i for t in to.subtree}
+    rest = [t for t in head.subtree if t.i not in own]
+    content = _content_from(doc, rest)
+    if content is None:
+        return None
+    return _Candidate(
+        cue=(token.idx, to.idx + len(to.text)), cue_token=token, subject=pobj, content=content
+    )
+
+
+def _copular_stance(doc: Doc, token: Token) -> _Candidate | None:
+    """'X is against Y', 'X is opposed to Y', 'X is in favour of Y'."""
+    if token.lower_ == "opposed" and token.dep_ not in ("amod", "acomp"):
+        aux = next((c for c in token.children if c.dep_ == "auxpass"), None)
+        subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        if aux is not None and subject is not None and prep is not None:
+            content = _content_from(doc, [t for t in prep.subtree if t.i != prep.i])
+            if content is not None:
+                return _Candidate(
+                    cue=(min(aux.idx, token.idx), prep.idx + len(prep.text)), cue_token=token, subject=subject, content=content
+                )
+    if _lemma(token) != "be":
+        return None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    for child in token.children:
+        prep = None
+        if child.dep_ == "prep" and child.lower_ == "against":
+            prep = child
+        elif child.dep_ == "acomp" and child.lower_ in ("opposed", "against"):
+            prep = next((c for c in child.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        elif child.dep_ == "prep" and child.lower_ == "in":
+            favour = next((c for c in child.children if c.dep_ == "pobj" and c.lower_ in ("favor", "favour")), None)
+            if favour is not None:
+                prep = next((c for c in favour.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if prep is None:
+            continue
+        tokens = [t for t in prep.subtree if t.i != prep.i]
+        content = _content_from(doc, tokens)
+        if content is None:
+            continue
+        return _Candidate(cue=(token.idx, prep.idx + len(prep.text)), cue_token=token, subject=subject, content=content)
+    return None
+
+
+# --------------------------------------------------------------------------
+# The finder
+# --------------------------------------------------------------------------
+
+
+class _Sentences:
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def index(self, char: int) -> int | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and self.spans[i][0] <= char < self.spans[i][1]:
+            return i
+        return None
+
+    def covering(self, start: int, end: int) -> tuple[int, int]:
+        first = self.index(start)
+        last = self.index(max(start, end - 1))
+        lo = self.spans[first][0] if first is not None else start
+        hi = self.spans[last][1] if last is not None else end
+        return min(lo, start), max(hi, end)
+
+
+def _quote_words(doc: Doc, quote: Quote) -> int:
+    return sum(1 for t in doc if quote.inner_start <= t.idx < quote.inner_end and (t.is_alpha or t.like_num))
+
+
+def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
+    for quote in quotes:
+        if quote.open <= char < quote.close:
+            return quote
+    return None
+
+
+def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for token in doc:
+        if sentences.index(token.idx) is None:
+            continue
+        special = _according_to(doc, token) or _copular_stance(doc, token)
+        if special is not None:
+            found.append(special)
+            continue
+        if _lemma(token) not in CUE_VERBS or not _is_verb(token):
+            continue
+        subject = _subject(token)
+        if subject is None and not _is_passive(token) and token.tag_ in ("VB", "VBG", "VBN"):
+            continue  # "failing to condemn", "of threatening to": nobody is said to speak
+        if (
+            subject is not None
+            and subject.lower_ in FIRST_SECOND_PERSON
+            and _in_quote(quotes, token.idx) is not None
+        ):
+            continue  # the quoted speaker's own "I think"
+        contents = _verb_contents(doc, token)
+        quoted = _quote_objects(doc, token, quotes)
+        for content in contents:
+            found.append(_Candidate(_cue_span(token), token, subject, content))
+        for content in quoted:
+            if not any(c[0] <= content[0] and content[1] <= c[1] for c in contents) and not any(
+                content[0] <= c[0] and c[1] <= content[1] for c in contents
+            ):
+                found.append(_Candidate(_cue_span(token), token, subject, content, quote_object=True))
+            else:
+                for candidate in found:
+                    if _same(candidate.cue_token, token):
+                        candidate.quote_object = True
+    return found
+
+
+def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc) -> tuple[tuple[int, int], Kind]:
+    """Fit a candidate's content to the quotations it touches."""
+    start, end = candidate.content
+    text = doc.text
+    # Content (less framing marks) inside one quotation: the whole quotation.
+    bare_start, bare_end = start, end
+    while bare_start < bare_end and (text[bare_start] in QUOTE_MARKS or text[bare_start].isspace()):
+        bare_start += 1
+    while bare_end > bare_start and (text[bare_end - 1] in QUOTE_MARKS or text[bare_end - 1] in ",.;:" or text[bare_end - 1].isspace()):
+        bare_end -= 1
+    for n, quote in enumerate(quotes):
+        if quote.inner_start <= bare_start and bare_end <= max(quote.inner_end, quote.close) and bare_start < quote.inner_end:
+            used.add(n)
+            return (quote.inner_start, quote.inner_end), "quote"
+    kind: Kind = "paraphrase"
+    for n, quote in enumerate(quotes):
+        if start <= quote.open < end:
+            if quote.close > end:
+                end = quote.close  # a quotation the clause opens runs on
+            used.add(n)
+            if _quote_words(doc, quote) >= 2:
+                kind = "mixed"
+    return (start, end), kind
+
+
+def _short_cue_sentence(doc: Doc, span: tuple[int, int], taken: set[int]) -> Token | None:
+    """A cue verb with nothing reported in a short sentence ("she said.")."""
+    tokens = [t for t in doc if span[0] <= t.idx < span[1]]
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words or len(words) > 10:
+        return None
+    for token in tokens:
+        if _lemma(token) in QUOTE_VERBS and _is_verb(token) and token.i not in taken and _subject(token) is not None:
+            if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in token.children):
+                return token
+    return None
+
+
+def _colon_cue(doc: Doc, colon_index: int, sentences: _Sentences) -> tuple[Token | None, Token | None, Token]:
+    """For a colon introducing a quotation: the cue verb before it in its
+    sentence (with its subject), else the noun phrase before it."""
+    colon = doc[colon_index]
+    sentence = sentences.index(colon.idx)
+    lo = sentences.spans[sentence][0] if sentence is not None else 0
+    before = [t for t in doc[:colon_index] if t.idx >= lo]
+    for token in reversed(before):
+        if _lemma(token) in QUOTE_VERBS and _is_verb(token):
+            return token, _subject(token), colon
+    if before and before[-1].pos_ in ("PROPN", "NOUN"):
+        head = before[-1]
+        while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        return None, head, colon
+    return None, None, colon
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    for token in doc:
+        if token.idx <= char < token.idx + len(token.text):
+            return token
+    return None
+
+
+_CLAUSAL = frozenset({"ROOT", "ccomp", "parataxis", "conj", "advcl", "dep", "xcomp", "csubj", "npadvmod", "intj"})
+
+
+def _stands_alone(doc: Doc, quote: Quote, cues: list[Token]) -> bool:
+    """A quotation is said when it is a clause of its own or hangs off a cue;
+    not when it is the object or subject of another word (a title, a term:
+    'watched "The Long Night of the Fox"')."""
+    cue_ids = {c.i for c in cues}
+    inside = [t for t in doc if quote.inner_start <= t.idx < quote.inner_end and not t.is_punct and not t.is_space]
+    roots = [t for t in inside if t.head.i == t.i or not (quote.inner_start <= t.head.idx < quote.inner_end)]
+    return any(t.dep_ in _CLAUSAL or t.head.i in cue_ids or _lemma(t.head) in CUE_VERBS for t in roots)
+
+
+def _extend_paraphrase(doc: Doc, results: list, cue: Token, quote: Quote) -> bool:
+    """A quotation after a cue's paraphrase, still inside the cue's clause
+    ('stressed the importance of ... and allowing Baku to protect its
+    "statehood, values"'): the paraphrase runs on over it (kind mixed)."""
+    quote_tokens = [t for t in doc if quote.inner_start <= t.idx < quote.inner_end]
+    if not quote_tokens or not all(cue in t.ancestors for t in quote_tokens if not t.is_punct):
+        return False
+    for n, (candidate, content, kind) in enumerate(results):
+        if _same(candidate.cue_token, cue) and content[1] <= quote.open and kind != "quote":
+            if "\n" in doc.text[content[1] : quote.open]:
+                return False
+            results[n] = (candidate, (content[0], quote.close), "mixed")
+            return True
+    return False
+
+
+def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[Attribution]:
+    """Every attribution in ``doc`` whose cue lies in one of ``sentence_spans``."""
+    text = doc.text
+    sentences = _Sentences(list(sentence_spans))
+    quotes = find_quotes(text)
+    used: set[int] = set()
+    results: list[tuple[_Candidate, tuple[int, int], Kind]] = []
+    for candidate in _candidates(doc, sentences, quotes):
+        content, kind = _settle(candidate, quotes, used, doc)
+        results.append((candidate, content, kind))
+
+    # Quotations no clause took: look for a cue around them.
+    taken_cues = {c.cue_token.i for c, _, _ in results if c.cue_token is not None}
+    for n, quote in enumerate(quotes):
+        if n in used:
+            continue
+        first = sentences.index(quote.inner_start)
+        if first is None:
+            continue
+        words = _quote_words(doc, quote)
+        last = sentences.index(max(quote.inner_start, quote.inner_end - 1))
+        if last is None:
+            last = first
+        cue: Token | None = None
+        subject: Token | None = None
+        cue_span: tuple[int, int] | None = None
+        source_override: tuple[int, int] | None = None
+        # 1. a colon just before the quotation (here or ending the previous sentence)
+        j = quote.open - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] == ":" and words >= 2:
+            colon = _token_at(doc, j)
+            if colon is not None:
+                verb, head, colon_token = _colon_cue(doc, colon.i, sentences)
+                if verb is not None:
+                    cue, subject, cue_span = verb, head, _cue_span(verb)
+                elif head is not None and words >= 4:
+                    cue_span = (colon_token.idx, colon_token.idx + 1)
+                    subject = head
+        # 2. a cue verb in the quotation's own sentence(s), outside quotations
+        if cue_span is None:
+            lo, hi = sentences.spans[first][0], sentences.spans[last][1]
+            options = [
+                t
+                for t in doc
+                if lo <= t.idx < hi
+                and _lemma(t) in QUOTE_VERBS
+                and _is_verb(t)
+                and _in_quote(quotes, t.idx) is None
+                and _subject(t) is not None
+            ]
+            if options and words >= 2:
+                free = [t for t in options if t.i not in taken_cues] or options
+                nearest = min(free, key=lambda t: min(abs(t.idx - quote.open), abs(t.idx - quote.close)))
+                if _extend_paraphrase(doc, results, nearest, quote):
+                    used.add(n)
+                    continue
+                if words >= 4 and _stands_alone(doc, quote, options):
+                    cue = nearest
+                    subject, cue_span = _subject(cue), _cue_span(cue)
+        # 3. a short cue sentence right after ('"...". she said.')
+        if cue_span is None and words >= 4 and last + 1 < len(sentences.spans):
+            after = sentences.spans[last + 1]
+            if "\n" not in text[quote.close : after[0]] and text[sentences.spans[last][1] - 1] in QUOTE_MARKS:
+                verb = _short_cue_sentence(doc, after, taken_cues)
+                if verb is not None:
+                    cue, subject, cue_span = verb, _subject(verb), _cue_span(verb)
+        # 4. continuing the previous sentence's (or paragraph's) quotation
+        if cue_span is None and words >= 3 and first > 0 and results:
+            previous = max(results, key=lambda r: r[1][1])
+            prev_candidate, prev_content, prev_kind = previous
+            prev_last = sentences.index(max(prev_content[0], prev_content[1] - 1))
+            cue_last = sentences.index(prev_candidate.cue[0])
+            ends_before = max(x for x in (prev_last, cue_last) if x is not None) if (prev_last, cue_last) != (None, None) else None
+            if (
+                prev_kind == "quote"
+                and ends_before is not None
+                and ends_before == first - 1
+                and quote.open == sentences.spans[first][0]
+                and _stands_alone(doc, quote, [])
+            ):
+                cue_span, cue, subject = prev_candidate.cue, prev_candidate.cue_token, prev_candidate.subject
+                source_override = prev_candidate.source_override
+        if cue_span is None:
+            continue
+        used.add(n)
+        candidate = _Candidate(cue_span, cue, subject, (quote.inner_start, quote.inner_end), source_override=source_override)
+        results.append((candidate, (quote.inner_start, quote.inner_end), "quote"))
+        if cue is not None:
+            taken_cues.add(cue.i)
+
+    attributions: list[Attribution] = []
+    seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+    for candidate, content, kind in results:
+        key = (candidate.cue, content)
+        if key in seen or content[0] >= content[1]:
+            continue
+        seen.add(key)
+        source = candidate.source_override
+        if source is None and candidate.subject is not None:
+            source = _source_span(doc, candidate.subject)
+        source_kind, source_type = _classify(doc, source, candidate.subject)
+        parts = [candidate.cue, content] + ([source] if source else [])
+        lo = min(p[0] for p in parts)
+        hi = max(p[1] for p in parts)
+        first_lo = sentences.covering(lo, lo + 1)[0]
+        last_hi = sentences.covering(hi - 1, hi)[1]
+        attributions.append(
+            Attribution(
+                cue=_span(doc, *candidate.cue),
+                source=_span(doc, *source) if source else None,
+                source_kind=source_kind,
+                source_type=source_type,
+                content=_span(doc, *content),
+                kind=kind,
+                sentences=(first_lo, last_hi),
+            )
+        )
+    attributions.sort(key=lambda a: (a.content.start, a.cue.start))
+    return attributions
+
+
+# --------------------------------------------------------------------------
+# For pronoun sources
+# --------------------------------------------------------------------------
+
+CANDIDATE_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def resolve_pronoun_candidates(doc: Doc, attribution: Attribution, sentences_back: int = 3) -> list[Span]:
+    """Entity mentions (PERSON, ORG, GPE) before the attribution's source (or
+    cue), in its sentence and up to ``sentences_back`` sentences before,
+    nearest first, one per distinct name; gender is not used."""
+    anchor = attribution.source.start if attribution.source else attribution.cue.start
+    sents = list(doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start_char <= anchor < s.end_char), len(sents) - 1)
+    lo = sents[max(0, index - sentences_back)].start_char if sents else 0
+    mentions = [e for e in doc.ents if e.label_ in CANDIDATE_LABELS and lo <= e.start_char and e.end_char <= anchor]
+    mentions.sort(key=lambda e: e.end_char, reverse=True)
+    found: list[Span] = []
+    names: set[str] = set()
+    for ent in mentions:
+        start, end = ent.start_char, ent.end_char
+        while start < end and doc.text[start] in "“”\"‘’'(":
+            start += 1
+        while end > start and doc.text[end - 1] in "“”\"‘’'),.":
+            end -= 1
+        if doc.text[end - 2 : end] in ("’s", "'s"):
+            end -= 2
+        name = doc.text[start:end]
+        if not name or name.casefold() in names:
+            continue
+        names.add(name.casefold())
+        found.append(Span(start, end, name))
+    return found
+
+
+def name_of(doc: Doc, span: Span | None) -> str | None:
+    """The longest PERSON/ORG/GPE name inside span, else None."""
+    if span is None:
+        return None
+    inside = [e for e in doc.ents if e.label_ in CANDIDATE_LABELS and span.start <= e.start_char and e.end_char <= span.end]
+    if not inside:
+        return None
+    return max(inside, key=lambda e: len(e.text)).text
