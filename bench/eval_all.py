@@ -18,9 +18,9 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from bench.adapters.corpus_run import ROOT  # noqa: E402
 from summariser.canonical import canonical_json  # noqa: E402
 from summariser.evaluate import (  # noqa: E402
     PredictionLoadError,

@@ -43,16 +43,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from bench.adapters.corpus_run import ROOT, description_parser, find_summarise, run_summarise  # noqa: E402
+from bench.adapters.corpus_run import split_passthrough  # noqa: E402
 from bench.adapters.attribution_score import RULES, DocScore, Item, micro_average, score_document  # noqa: E402
 from bench.adapters.polnear import PolnearDoc, PolnearMissing, gold_items, load_sample  # noqa: E402
 
@@ -151,47 +149,14 @@ def load_extractions(folder: Path, docs: list[PolnearDoc], newer_than: float | N
 # --------------------------------------------------------------------------
 
 
-def write_texts(docs: list[PolnearDoc], folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for doc in docs:
-        # Bytes, so no newline translation: offsets stay those of the PolNeAR text.
-        (folder / f"{doc.doc_id}.txt").write_bytes(doc.text.encode("utf-8"))
-
-
-def summarise_command() -> list[str]:
-    local = Path(sys.executable).with_name("summarise")
-    if local.exists():
-        return [str(local)]
-    found = shutil.which("summarise")
-    if found:
-        return [found]
-    venv = ROOT / ".venv" / "bin" / "summarise"
-    if venv.exists():
-        return [str(venv)]
-    raise SystemExit("cannot find the `summarise` command; install the project (pip install -e .) first")
-
-
-def _passthrough_value(args: list[str], option: str) -> str | None:
-    for i, arg in enumerate(args):
-        if arg == option and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith(option + "="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 def run_summariser(docs: list[PolnearDoc], out: Path, passthrough: list[str]) -> tuple[Path, float, int]:
     """Run `summarise run` on the sample texts; returns (extractions folder, start time, exit code)."""
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.time() - 1.0  # file mtimes may be coarser than time.time()
-    extractions = Path(_passthrough_value(passthrough, "--extractions") or out / "extractions")
-    with tempfile.TemporaryDirectory(prefix="polnear-texts-") as texts:
-        write_texts(docs, Path(texts))
-        command = [*summarise_command(), "run", texts, "-o", str(out / "dossier.json"),
-                   "--cache-dir", str(out / "cache"), *passthrough]
-        print("running:", " ".join(command), file=sys.stderr, flush=True)
-        code = subprocess.call(command, cwd=ROOT)
-    return extractions, started, code
+    try:
+        summarise = find_summarise()
+    except FileNotFoundError as missing:
+        raise SystemExit(str(missing)) from None
+    return run_summarise(((doc.doc_id, doc.text) for doc in docs), out, passthrough, summarise=summarise,
+                         prefix="polnear-texts-", options=["--cache-dir", str(out / "cache")], cwd=ROOT)
 
 
 def self_check_extractions(docs: list[PolnearDoc], folder: Path) -> None:
@@ -266,14 +231,8 @@ def format_table(report: dict, per_doc: bool = False) -> str:
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    passthrough: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, passthrough = argv[:cut], argv[cut + 1 :]
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-        usage="%(prog)s [options] [-- SUMMARISE-RUN-ARGS...]",
-    )
+    argv, passthrough = split_passthrough(argv)
+    parser = description_parser(__doc__, usage="%(prog)s [options] [-- SUMMARISE-RUN-ARGS...]")
     parser.add_argument("--polnear-dir", type=Path, metavar="DIR",
                         help="PolNeAR data/train folder (default: $POLNEAR_DIR)")
     mode = parser.add_mutually_exclusive_group()

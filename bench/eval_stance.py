@@ -43,28 +43,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from bench.adapters.seesaw import (  # noqa: E402
-    SAMPLE_SEED,
-    SAMPLE_SIZE,
-    DataMissing,
-    SeesawDoc,
-    data_path,
-    load_sample,
-)
+from bench.adapters.corpus_run import description_parser, find_summarise, run_summarise, split_passthrough  # noqa: E402
+from bench.adapters.scoring import Counts, greedy_match as one_to_one  # noqa: E402
+from bench.adapters.seesaw import SAMPLE_SEED, SAMPLE_SIZE, DataMissing, SeesawDoc, data_path, load_sample  # noqa: E402
 
 Triple = tuple[str, str, str]
 
@@ -169,8 +161,8 @@ def distinct(items) -> list:
 def greedy_match(predicted: list[tuple], gold: list[tuple]) -> list[tuple[int, int]]:
     """One-to-one (pred index, gold index) pairs. Items are (holder, target[, polarity]); a
     candidate needs holder and target to match and, if present, equal polarity. Highest summed
-    name score first; ties by prediction then gold order."""
-    candidates = []
+    name score first; ties by gold then prediction order (summariser.evaluate.greedy_match)."""
+    scores: dict[tuple[int, int], float] = {}
     for pi, p in enumerate(predicted):
         for gi, g in enumerate(gold):
             if len(p) > 2 and p[2] != g[2]:
@@ -181,44 +173,8 @@ def greedy_match(predicted: list[tuple], gold: list[tuple]) -> list[tuple[int, i
             target = name_score(p[1], g[1])
             if target is None:
                 continue
-            candidates.append((-(holder + target), pi, gi))
-    candidates.sort()
-    used_p, used_g, pairs = set(), set(), []
-    for _, pi, gi in candidates:
-        if pi not in used_p and gi not in used_g:
-            used_p.add(pi)
-            used_g.add(gi)
-            pairs.append((pi, gi))
-    return sorted(pairs)
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: "Counts") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4)}
+            scores[pi, gi] = holder + target
+    return one_to_one(scores)
 
 
 def score_items(predicted: list[tuple], gold: list[tuple]) -> Counts:
@@ -299,16 +255,8 @@ def load_extractions(folder: Path, holder_field: str = "holder") -> tuple[dict[s
 
 def run_pipeline(docs: list[SeesawDoc], out: Path, extra: list[str], summarise: str) -> Path:
     """Write the texts, run `summarise run`, return the extractions folder."""
-    out.mkdir(parents=True, exist_ok=True)
-    extractions = out / "extractions"
-    if "--extractions" in extra and extra.index("--extractions") + 1 < len(extra):
-        extractions = Path(extra[extra.index("--extractions") + 1])
-    with tempfile.TemporaryDirectory(prefix="seesaw_texts_") as texts:
-        for doc in docs:
-            (Path(texts) / f"{doc.doc_id}.txt").write_text(doc.text, encoding="utf-8")
-        command = [summarise, "run", texts, "-o", str(out / "dossier.json"), *extra]
-        print("running:", " ".join(command), file=sys.stderr)
-        code = subprocess.call(command)
+    texts = ((doc.doc_id, doc.text) for doc in docs)
+    extractions, _, code = run_summarise(texts, out, extra, summarise=summarise, prefix="seesaw_texts_")
     if code == 1:
         print("summarise: some articles failed; they count as predicting nothing", file=sys.stderr)
     elif code != 0:
@@ -369,12 +317,9 @@ def format_text(rep: dict, per_doc: bool) -> str:
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    extra: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    argv, extra = split_passthrough(argv)
+    parser = description_parser(
+        __doc__,
         epilog="Arguments after -- go to `summarise run` unchanged (e.g. -- --replay DIR, "
                "-- --base-url URL --model M).")
     parser.add_argument("--data", help="SEESAW folder or its jsonl (default: $SEESAW_DIR, then ../shared/eval/seesaw)")
@@ -411,9 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         try:
             if args.extractions is None:
-                summarise = args.summarise or str(ROOT / ".venv" / "bin" / "summarise")
-                if not os.path.exists(summarise):
-                    summarise = "summarise"
+                summarise = find_summarise(args.summarise)
                 out = args.out or Path(tempfile.mkdtemp(prefix="eval_stance_"))
                 folder = run_pipeline(docs, out, extra, summarise)
                 notes["mode"] = "run"

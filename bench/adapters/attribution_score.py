@@ -26,9 +26,10 @@ Rules (bench/eval_attribution.py reports all three figures):
 Matching (per document, separately for each of the three rules): every
 (prediction, gold) pair that satisfies the rule is a candidate; candidates are
 taken best first by (content score desc, Jaccard of token multisets desc,
-prediction index, gold index) and kept when neither side is matched yet
-(greedy one-to-one). tp = kept pairs, fp = predictions left over, fn = gold
-left over. Corpus figures are micro-averaged: tp/fp/fn summed over documents.
+gold index, prediction index) and kept when neither side is matched yet
+(greedy one-to-one: summariser.evaluate.greedy_match, via scoring.py).
+tp = kept pairs, fp = predictions left over, fn = gold left over. Corpus
+figures are micro-averaged: tp/fp/fn summed over documents.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
+
+from .scoring import Counts, ranked
+from .scoring import greedy_match as _one_to_one
 
 _WORD = re.compile(r"\w+")
 
@@ -73,37 +77,6 @@ class Item:
     speaker: str | None
     content: str
     ref: str = ""  # free-form pointer back to the source record (id, offsets), for reports
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: "Counts") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict:
-        return {
-            "tp": self.tp, "fp": self.fp, "fn": self.fn,
-            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-        }
 
 
 @dataclass
@@ -215,27 +188,15 @@ def _rule_speaker(rule: str) -> Callable[[str | None, str | None], bool]:
 
 
 def greedy_match(predicted: Sequence[Item], gold: Sequence[Item], rule: str = "strict") -> list[tuple[int, int]]:
-    """One-to-one (pred index, gold index) pairs, best content score first, under ``rule``."""
+    """One-to-one (pred index, gold index) pairs, best content score first (Jaccard breaks ties), under ``rule``."""
     speaker_ok = _rule_speaker(rule)
-    candidates = []
-    for i, p in enumerate(predicted):
-        for j, g in enumerate(gold):
-            if not content_matches(p.content, g.content):
-                continue
-            if not speaker_ok(p.speaker, g.speaker):
-                continue
-            candidates.append((-content_score(p.content, g.content), -_jaccard(p.content, g.content), i, j))
-    candidates.sort()
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    pairs = []
-    for _, _, i, j in candidates:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        pairs.append((i, j))
-    return sorted(pairs)
+    keys = {
+        (i, j): (content_score(p.content, g.content), _jaccard(p.content, g.content))
+        for i, p in enumerate(predicted)
+        for j, g in enumerate(gold)
+        if content_matches(p.content, g.content) and speaker_ok(p.speaker, g.speaker)
+    }
+    return _one_to_one(ranked(keys))
 
 
 def score_document(doc_id: str, predicted: Sequence[Item], gold: Sequence[Item],

@@ -45,12 +45,12 @@ incomparable with earlier runs.
 from __future__ import annotations
 
 import os
-import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .attribution_score import Item
+from .corpus_run import seeded_sample
 
 ENV_VAR = "POLNEAR_DIR"
 SAMPLE_SEED = 20261129
@@ -235,11 +235,8 @@ def candidate_ids(folder: str | os.PathLike | None = None, min_chars: int = MIN_
 
 
 def sample_ids(ids, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[str]:
-    """The fixed sample: sorted ids, then random.Random(seed).sample(ids, size) (all ids if fewer)."""
-    ordered = sorted(ids)
-    if len(ordered) <= size:
-        return ordered
-    return random.Random(seed).sample(ordered, size)
+    """The fixed sample (corpus_run.seeded_sample) with this corpus's size and seed."""
+    return seeded_sample(ids, size, seed)
 
 
 def load_sample(folder: str | os.PathLike | None = None, size: int = SAMPLE_SIZE,

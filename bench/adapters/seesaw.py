@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from .corpus_run import ROOT as REPO_ROOT
+from .corpus_run import seeded_sample
+
 DEFAULT_DIR = REPO_ROOT.parent / "shared" / "eval" / "seesaw"
 JSONL_GLOB = "seesaw*.jsonl"
 
@@ -127,11 +128,8 @@ def load_documents(split: str | None = SAMPLE_SPLIT, path: str | os.PathLike | N
 
 
 def sample_ids(ids, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[str]:
-    """The fixed sample: sorted ids, then random.Random(seed).sample(ids, size) (all ids if fewer)."""
-    ordered = sorted(ids)
-    if len(ordered) <= size:
-        return ordered
-    return random.Random(seed).sample(ordered, size)
+    """The fixed sample (corpus_run.seeded_sample) with this corpus's size and seed."""
+    return seeded_sample(ids, size, seed)
 
 
 def load_sample(path: str | os.PathLike | None = None, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[SeesawDoc]:
