@@ -948,6 +948,14 @@ def print_report(report: Report, fmt: str = "table", file: Any = None) -> None:
         console.print(renderable)
 
 
+# Why scoring the dossier and scoring extractions/ give different figures.
+DOSSIER_SCORE_NOTE = (
+    "note: this scores the merged dossier: statements the merge joined count once, and items the extractor "
+    "dropped are not recorded in a dossier. The extractor's own figures (docs/quality.md) come from scoring "
+    "the per-article files: summarise eval extractions/"
+)
+
+
 def run_eval_command(pred_path: Path, gold_dir: Path, fmt: str = "table", *, only_predicted: bool = False) -> int:
     """What ``summarise eval`` runs. Exit codes: 0 scored; 1 nothing paired
     with gold (wrong folder?); 2 unreadable input or gold."""
@@ -966,6 +974,8 @@ def run_eval_command(pred_path: Path, gold_dir: Path, fmt: str = "table", *, onl
         return 2
     report = evaluate(predictions, gold, texts, only_predicted=only_predicted)
     print_report(report, fmt)
+    if isinstance(predictions, Dossier) and fmt == "table":
+        print(DOSSIER_SCORE_NOTE, file=sys.stderr)
     if len(report.missing_predictions) == len(gold):
         print("eval: no prediction matched any gold article (by content hash or file name)", file=sys.stderr)
         return 1
