@@ -24,7 +24,9 @@ b. A quotation whose words are the complement of a cue, or which has a cue
 c. A quotation over several sentences is one attribution. A quotation that
    goes on after the cue ('"A," she said. "B."') gives a second attribution
    with the same cue and source (content is one contiguous span); so does a
-   quotation continued in the next paragraph.
+   quotation continued in the next paragraph, and a quotation that opens the
+   sentence right after an attribution and has no cue of its own ('Baker
+   said he would run. "We are ready."').
 d. Every cue in a sentence gives its own attribution.
 e. "according to X, ..." : X is the source, the rest of the clause the
    content; only when X can speak (a name, a person, organisation or
@@ -91,15 +93,32 @@ SPEECH_VERBS = frozenset(
     shout whisper brief demand propose recommend highlight underline underscore reaffirm express voice
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
-    cite lament acknowledge notify remind tout predict
+    cite lament acknowledge notify remind tout predict talk speak refer encourage
     """.split()
 )
+# Verbs of stance toward a person or thing: the object is the content
+# ("endorsed Trump", "mocked the plan"). Kept apart from SPEECH_VERBS (no
+# complement clause or quotation is needed). Verbs that are as often
+# physical ("attack", "hit", "target", "blast") are left out: in war news
+# they are not speech.
+STANCE_VERBS = frozenset(
+    """
+    support back endorse prefer slam trash mock ridicule defend reference downplay disavow denounce
+    decry assail applaud hail laud champion vote
+    """.split()
+)
+# Verbs of intention: the infinitive (or object) is the content ("wants to
+# win", "refused to release the names").
+INTENTION_VERBS = frozenset({"want", "seek", "plan", "refuse", "intend"})
 # Verbs of thinking: they count with a complement clause only.
 COGNITION_VERBS = frozenset(
     "believe think fear hope expect doubt feel worry suspect assume reckon guess imagine realize realise "
-    "understand wonder".split()
+    "understand wonder know".split()
 )
-CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS
+CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS | STANCE_VERBS | INTENTION_VERBS
+# Verbs whose noun-phrase object is the content only when the subject is a
+# document ("a poll showed Sanders ahead", not "she showed him the door").
+DOCUMENT_OBJECT_VERBS = frozenset({"show", "find", "reveal", "indicate", "suggest"})
 # Verbs that introduce a quotation standing beside them ('"...," she said').
 QUOTE_VERBS = frozenset(
     """
@@ -117,9 +136,9 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention
+    lament mention note cite
     """.split()
-)
+) | STANCE_VERBS | frozenset({"want"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
 CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain"})
 CLAIM_NOUNS = frozenset(
@@ -141,9 +160,9 @@ TARGET_VERBS = frozenset(
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind
+    recommend remind encourage
     """.split()
-)
+) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.
 PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "warn": frozenset({"of", "about", "against"}),
@@ -165,6 +184,14 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "speculate": frozenset({"about", "on"}),
     "describe": frozenset({"as"}),
     "claim": frozenset({"of"}),
+    "refer": frozenset({"to"}),
+    "point": frozenset({"to"}),
+    "talk": frozenset({"about", "of"}),
+    "speak": frozenset({"about", "of"}),
+    "ask": frozenset({"about"}),
+    "joke": frozenset({"about"}),
+    "write": frozenset({"about", "of"}),
+    "vote": frozenset({"for", "against"}),
     "express": frozenset(),
 }
 # Verbs that take a clause only when it is finite or has "that": "welcomed
@@ -183,7 +210,7 @@ DOCUMENT_NOUNS = frozenset(
     data review investigation audit ad advertisement story editorial column op-ed release communique
     communiqué declaration resolution website blog broadcast documentary film recording photo image chart
     map note cable dossier testimony assessment estimate estimates findings research figures account
-    interview briefing book tally count census reports statements
+    interview briefing book tally count census reports statements file files records emails documents
     """.split()
 )
 ORGANISATION_NOUNS = frozenset(
@@ -194,6 +221,7 @@ ORGANISATION_NOUNS = frozenset(
     authorities officials sources militants rebels insurgents prosecutors investigators regime state
     country nation bank agency legislature coalition alliance opposition spokesmen analysts experts critics
     residents witnesses activists protesters diplomats lawmakers leaders officers troops forces voters
+    people aides advisers advisors representatives members staff staffers employees workers
     """.split()
 )
 PERSON_NOUNS = frozenset(
@@ -325,6 +353,8 @@ def _is_negated(token: Token) -> bool:
 
 
 def _is_passive(token: Token) -> bool:
+    if token.tag_ == "VBN" and token.dep_ in ("advcl", "acl") and not any(c.dep_ == "agent" for c in token.children):
+        return True  # "Asked whether he would run, ...": asked by someone unnamed
     return any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children)
 
 
@@ -401,7 +431,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         return _subject(outer, depth + 1)
     if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         return _subject(head, depth + 1)
-    if verb.dep_ in ("advcl", "xcomp") and head.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBG", "VB", "VBN"):
+    if verb.dep_ in ("advcl", "xcomp") and head.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBG", "VB"):
         subject = _subject(head, depth + 1)
         if subject is None:
             for child in head.children:
@@ -409,6 +439,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                     return child
         return subject
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "acl" and head.dep_ in ("dobj", "dative") and not _is_document(head) and _lemma(head) not in CLAIM_NOUNS:
+            # "emailed supporters saying ...": the one who emailed says it
+            return _subject(head.head, depth + 1)
         return head
     return None
 
@@ -464,6 +497,8 @@ def _phrase_tokens(head: Token) -> list[Token]:
             continue
         if child.dep_ in ("compound", "flat", "nummod", "case"):
             tokens.extend(child.subtree)
+        elif child.dep_ == "amod" and head.pos_ != "PROPN" and not comma_seen:
+            tokens.extend(child.subtree)  # "people familiar with the matter"
         elif child.dep_ == "prep" and not comma_seen:
             if (
                 head.pos_ != "PROPN"
@@ -504,10 +539,6 @@ def _source_span(doc: Doc, subject: Token) -> tuple[int, int] | None:
     return _tokens_span(kept)
 
 
-def _entity_label(doc: Doc, token: Token) -> str:
-    return token.ent_type_
-
-
 LEXICON_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
 
 
@@ -533,7 +564,7 @@ def _classify(doc: Doc, source: tuple[int, int] | None, head: Token | None) -> t
     label = _doc_label(doc, head)
     lexical = lemma in LEXICON_NOUNS or head.lower_ in LEXICON_NOUNS
     is_name = (
-        head.pos_ == "PROPN"
+        (head.pos_ == "PROPN" and not (head.is_lower and lexical))  # the tagger's lower-case "president"
         or label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART")
         # a capitalised word the tagger took for a common noun ("Roe: ...")
         or (head.is_title and not lexical and not any(c.dep_ == "det" for c in head.children))
@@ -573,7 +604,6 @@ class _Candidate:
     cue_token: Token | None
     subject: Token | None
     content: tuple[int, int]
-    quote_object: bool = False  # content is the cue's own syntactic object
     source_override: tuple[int, int] | None = None
 
 
@@ -590,6 +620,26 @@ def _is_person_like(token: Token) -> bool:
 
 
 def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
+    """What a cue verb reports: by its dependents, else after a colon."""
+    return _dependent_contents(doc, verb) or _after_colon(doc, verb)
+
+
+def _after_colon(doc: Doc, verb: Token) -> list[tuple[int, int]]:
+    """'He added: the plan is dead.': the rest of the sentence after a colon
+    that follows the cue (with no other verb between them)."""
+    if _lemma(verb) not in QUOTE_VERBS:
+        return []
+    end = verb.sent.end
+    for token in doc[verb.i + 1 : end]:
+        if token.text == ":":
+            span = _content_from(doc, list(doc[token.i + 1 : end]))
+            return [span] if span else []
+        if token.pos_ in ("VERB", "AUX") or "\n" in token.text:
+            return []
+    return []
+
+
+def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
     """What a cue verb reports, by its dependents."""
     lemma = _lemma(verb)
     contents: list[tuple[int, int]] = []
@@ -598,10 +648,12 @@ def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
         if child.dep_ == "ccomp":
             if lemma in FINITE_CLAUSE_ONLY and not _finite_or_marked(child):
                 continue
+            if lemma == "know" and not any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+                continue  # "you know", "I don't know what ...": only "knows that ..." reports
             detached = {
                 t.i
                 for d in child.subtree
-                if d.i != child.i and _same(_outer_cue(d), verb)
+                if d.i != child.i and (_same(_outer_cue(d), verb) or _contrasting_report(d))
                 for t in d.subtree
             }
             span = _content_from(doc, list(child.subtree), frozenset(detached))
@@ -663,7 +715,8 @@ def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
                 if span:
                     return [span]
         return []
-    if lemma in OBJECT_VERBS and not _is_negated(verb):
+    document_subject = lemma in DOCUMENT_OBJECT_VERBS and _is_document(_subject(verb))
+    if (lemma in OBJECT_VERBS or document_subject) and not _is_negated(verb):
         target = None
         if _is_passive(verb):
             target = next((c for c in children if c.dep_ == "nsubjpass"), None)
@@ -675,12 +728,13 @@ def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
             return []
         if lemma in CLAIM_OBJECT_VERBS and _lemma(target) not in CLAIM_NOUNS:
             return []
-        if lemma in ("welcome", "question", "mention", "describe") and (
-            _is_person_like(target) or target.pos_ == "PROPN"
+        if lemma in ("welcome", "question", "mention") and (
+            _is_person_like(target) or target.pos_ == "PROPN" or _lemma(target) in PERSON_NOUNS
         ):
-            if lemma != "describe":
-                return []
-        tokens = list(target.subtree) if not _is_passive(verb) else list(target.subtree)
+            return []  # welcomed / questioned / mentioned a person
+        tokens = list(target.subtree)
+        if document_subject:  # "a poll showed Sanders with 47 percent": the rest of the clause
+            tokens += [t for c in verb.rights if c.i > target.i and c.dep_ != "punct" for t in c.subtree]
         if lemma in TARGET_VERBS:
             for child in children:
                 if child.dep_ in ("prep", "oprd") and child.i > target.i and (
@@ -691,6 +745,25 @@ def _verb_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
         if span:
             return [span]
     return []
+
+
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
+
+
+def _contrasting_report(token: Token) -> bool:
+    """'..., while Republicans say it will create jobs': another speaker's
+    report hung inside a clause; not part of that clause's content."""
+    return (
+        token.dep_ == "advcl"
+        and token.i > token.head.i
+        and _lemma(token) in CUE_VERBS
+        and any(c.dep_ == "nsubj" for c in token.children)
+        and any(c.dep_ == "mark" and c.lower_ in _CONTRAST for c in token.children)
+    )
+
+
+def _is_document(token: Token | None) -> bool:
+    return token is not None and (_lemma(token) in DOCUMENT_NOUNS or token.lower_ in DOCUMENT_NOUNS)
 
 
 def _finite_or_marked(clause: Token) -> bool:
@@ -711,6 +784,8 @@ def _quote_objects(doc: Doc, verb: Token, quotes: list[Quote]) -> list[tuple[int
         if not span:
             continue
         for quote in quotes:
+            if quote.open <= verb.idx < quote.close:
+                continue  # the verb is inside the quotation itself
             if quote.open <= span[0] and span[1] <= quote.close and child.idx >= quote.inner_start:
                 found.append((quote.inner_start, quote.inner_end))
     return found
@@ -747,11 +822,48 @@ def _according_to(doc: Doc, token: Token) -> _Candidate | None:
     )
 
 
+HEADLINE_LABELS = frozenset(
+    """
+    read related photo photos image images source sources update updated watch video videos editor note
+    credit caption more also see advertisement subscribe share tags topics by written posted published
+    opinion analysis exclusive breaking live listen audio transcript correction disclaimer
+    """.split()
+)
+
+
+def _headline_colon(doc: Doc, token: Token) -> _Candidate | None:
+    """'Kerry: US to take in more refugees' - a short name (or source noun)
+    opening a line, a colon, and at least four words of unquoted text."""
+    if token.text != ":":
+        return None
+    text = doc.text
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    line_end = text.find("\n", token.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    before = [t for t in doc[max(0, token.i - 12) : token.i] if t.idx >= line_start and not t.is_space]
+    after = [t for t in doc[token.i + 1 : token.i + 80] if t.idx < line_end and not t.is_space]
+    if not before or len(before) > 6 or before[0].idx != line_start + len(text[line_start:token.idx]) - len(text[line_start:token.idx].lstrip()):
+        return None
+    if len([t for t in after if t.is_alpha]) < 4 or after[0].text in QUOTE_MARKS:
+        return None
+    if any(t.lower_ in HEADLINE_LABELS or (t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of") for t in before):
+        return None
+    head = before[-1]
+    if not (head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or _lemma(head) in LEXICON_NOUNS):
+        return None
+    content = _content_from(doc, after)
+    if content is None:
+        return None
+    return _Candidate(cue=(token.idx, token.idx + 1), cue_token=token, subject=head, content=content)
+
+
 def _copular_stance(doc: Doc, token: Token) -> _Candidate | None:
     """'X is against Y', 'X is opposed to Y', 'X is in favour of Y'."""
     if token.lower_ == "opposed" and token.dep_ not in ("amod", "acomp"):
         aux = next((c for c in token.children if c.dep_ == "auxpass"), None)
-        subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        subject = next((c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        if subject is None and aux is not None:  # the parser may hang the subject off "is"
+            subject = next((c for c in aux.children if c.dep_ in ("nsubjpass", "nsubj")), None)
         prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
         if aux is not None and subject is not None and prep is not None:
             content = _content_from(doc, [t for t in prep.subtree if t.i != prep.i])
@@ -819,20 +931,27 @@ def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
     return None
 
 
+_GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have"})
+
+
 def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for token in doc:
         if sentences.index(token.idx) is None:
             continue
-        special = _according_to(doc, token) or _copular_stance(doc, token)
+        special = _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
         if special is not None:
             found.append(special)
             continue
         if _lemma(token) not in CUE_VERBS or not _is_verb(token):
             continue
+        if token.dep_ == "xcomp" and not (
+            _lemma(token.head) in _GOING_ON or (_lemma(token.head) in SPEECH_VERBS and not _is_passive(token.head))
+        ):
+            continue  # "is expected to announce", "declined to say": not (yet) said
         subject = _subject(token)
-        if subject is None and not _is_passive(token) and token.tag_ in ("VB", "VBG", "VBN"):
-            continue  # "failing to condemn", "of threatening to": nobody is said to speak
+        if subject is None and not _is_passive(token):
+            continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak
         if (
             subject is not None
             and subject.lower_ in FIRST_SECOND_PERSON
@@ -844,14 +963,8 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         for content in contents:
             found.append(_Candidate(_cue_span(token), token, subject, content))
         for content in quoted:
-            if not any(c[0] <= content[0] and content[1] <= c[1] for c in contents) and not any(
-                content[0] <= c[0] and c[1] <= content[1] for c in contents
-            ):
-                found.append(_Candidate(_cue_span(token), token, subject, content, quote_object=True))
-            else:
-                for candidate in found:
-                    if _same(candidate.cue_token, token):
-                        candidate.quote_object = True
+            if not any(content[0] < c[1] and c[0] < content[1] for c in contents):
+                found.append(_Candidate(_cue_span(token), token, subject, content))
     return found
 
 
@@ -865,7 +978,10 @@ def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc
         bare_start += 1
     while bare_end > bare_start and (text[bare_end - 1] in QUOTE_MARKS or text[bare_end - 1] in ",.;:" or text[bare_end - 1].isspace()):
         bare_end -= 1
+    cue_start, cue_end = candidate.cue
     for n, quote in enumerate(quotes):
+        if quote.inner_start <= cue_start and cue_end <= quote.inner_end:
+            continue  # the cue inside the quotation: its marks are not the speaker's
         if quote.inner_start <= bare_start and bare_end <= max(quote.inner_end, quote.close) and bare_start < quote.inner_end:
             used.add(n)
             return (quote.inner_start, quote.inner_end), "quote"
@@ -1016,15 +1132,16 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
                 if verb is not None:
                     cue, subject, cue_span = verb, _subject(verb), _cue_span(verb)
         # 4. continuing the previous sentence's (or paragraph's) quotation
-        if cue_span is None and words >= 3 and first > 0 and results:
-            previous = max(results, key=lambda r: r[1][1])
+        earlier = [r for r in results if r[1][1] <= quote.open and r[0].cue[1] <= quote.open]
+        if cue_span is None and words >= 3 and first > 0 and earlier:
+            previous = max(earlier, key=lambda r: (r[1][1], r[0].cue[0]))
             prev_candidate, prev_content, prev_kind = previous
             prev_last = sentences.index(max(prev_content[0], prev_content[1] - 1))
             cue_last = sentences.index(prev_candidate.cue[0])
-            ends_before = max(x for x in (prev_last, cue_last) if x is not None) if (prev_last, cue_last) != (None, None) else None
+            known = [x for x in (prev_last, cue_last) if x is not None]
+            ends_before = max(known) if known else None
             if (
-                prev_kind == "quote"
-                and ends_before is not None
+                ends_before is not None
                 and ends_before == first - 1
                 and quote.open == sentences.spans[first][0]
                 and _stands_alone(doc, quote, [])

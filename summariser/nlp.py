@@ -149,7 +149,10 @@ _GLUED_THAT = (
 @Language.component("summariser_news_sentences")
 def _news_sentences(doc: Doc) -> Doc:
     """Preset sentence starts the parser then respects: a newline always
-    starts a sentence; a title or a month/number abbreviation does not end one."""
+    starts a sentence; a title or a month/number abbreviation does not end one;
+    a dateline ("WASHINGTON (AP) —") is a sentence of its own, so that the
+    parser does not take the city for the subject."""
+    _split_datelines(doc)
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
@@ -173,6 +176,30 @@ def _news_sentences(doc: Doc) -> Doc:
         elif _is_abbreviation(previous.text) and (token.is_lower or token.like_num):
             token.is_sent_start = False
     return doc
+
+
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _split_datelines(doc: Doc) -> None:
+    line_starts = [0] + [t.i + 1 for t in doc if "\n" in t.text or "\n" in t.whitespace_]
+    for start in line_starts:
+        while start < len(doc) and doc[start].is_space:
+            start += 1
+        in_brackets = False
+        for token in doc[start : start + 10]:
+            if token.text in _DASHES and token.whitespace_ and doc[token.i - 1].whitespace_:
+                if token.i > start and token.i + 1 < len(doc) and not in_brackets:
+                    doc[token.i + 1].is_sent_start = True
+                break
+            if token.text == "(":
+                in_brackets = True
+            elif token.text == ")":
+                in_brackets = False
+            elif not (in_brackets or token.tag_ in ("NNP", "NNPS") or token.text == "," or token.is_upper):
+                break
+            if "\n" in token.text:
+                break
 
 
 _ABBREVIATION = re.compile(r"^(?:(?:[A-Za-z]\.){2,}|[A-Z][a-z]{0,4}\.)$")

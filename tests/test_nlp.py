@@ -138,6 +138,21 @@ class TestParagraphs:
         assert spans_of(text) == ['Roe said: "We will win.', 'Nobody can stop us."']
 
 
+class TestDatelines:
+    def test_dateline_is_its_own_sentence(self) -> None:
+        text = "WASHINGTON (AP) — Maria Lopez and Tom Baker pledged to work together.\nA plan — a good one — came later."
+        assert spans_of(text) == [
+            "WASHINGTON (AP) —",
+            "Maria Lopez and Tom Baker pledged to work together.",
+            "A plan — a good one — came later.",
+        ]
+
+
+    def test_hyphen_in_a_name_is_not_a_dateline(self) -> None:
+        text = "Omar al-Rashid, leader of the group, claimed that the town had fallen."
+        assert spans_of(text) == [text]
+
+
 class TestGluedThat:
     def test_remarkedthat_is_split_for_the_parser(self) -> None:
         doc = nlp.parse("Ibrahim remarkedthat Israel will win.")
