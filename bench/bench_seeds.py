@@ -59,7 +59,6 @@ def main() -> int:
     parser.add_argument("--record", type=Path, default=None, help="also save every exchange (fixtures)")
     parser.add_argument("--output", type=Path, default=None, help="write the dossier and extractions here")
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--statement-mode", choices=["per-sentence", "list"], default="per-sentence")
     args = parser.parse_args()
     import logging
 
@@ -70,7 +69,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.output or Path(tmp) / "out"
         options = RunOptions(output=out / "dossier.json", extractions_dir=out / "extractions",
-                             settings=ExtractionSettings(statement_mode=args.statement_mode))
+                             settings=ExtractionSettings())
         started = time.perf_counter()
         backend.client()  # start the server first so load time is separate
         load = time.perf_counter() - started

@@ -54,7 +54,8 @@ from bench.adapters.corpus_run import split_passthrough  # noqa: E402
 from bench.adapters.attribution_score import RULES, DocScore, Item, micro_average, score_document  # noqa: E402
 from bench.adapters.polnear import PolnearDoc, PolnearMissing, gold_items, load_sample  # noqa: E402
 
-RULE_LABELS = {"strict": "strict", "pronoun_lenient": "pronoun-lenient", "content_only": "content-only"}
+RULE_LABELS = {"strict": "strict", "strict_mention": "strict, name or mention", "pronoun_lenient": "pronoun-lenient",
+               "content_only": "content-only"}
 
 
 # --------------------------------------------------------------------------
@@ -100,7 +101,8 @@ def statement_items(extraction: dict) -> list[Item]:
         )
         evidence = statement.get("evidence") if isinstance(statement.get("evidence"), dict) else {}
         items.append(Item(speaker=_speaker_name(statement.get("speaker")), content=content,
-                          ref=f"#{index}@{evidence.get('start')}-{evidence.get('end')}"))
+                          ref=f"#{index}@{evidence.get('start')}-{evidence.get('end')}",
+                          mention=_span_text(statement.get("source_span"))))
     return items
 
 
@@ -215,13 +217,13 @@ def format_table(report: dict, per_doc: bool = False) -> str:
         shown = ", ".join(missing[:5]) + (f", ... ({len(missing) - 5} more; see --json)" if len(missing) > 5 else "")
         lines.append(f"{len(missing)} documents have no extraction file (their gold counts as fn): {shown}")
     lines.append("")
-    lines.append(f"{'':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+    lines.append(f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
     for label, s in report["scores"].items():
-        lines.append(f"{label:16} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+        lines.append(f"{label:24} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
                      f"{s['tp']:5d} {s['fp']:5d} {s['fn']:5d}")
     if per_doc:
         lines.append("")
-        lines.append(f"{'document':48} {'gold':>4} {'pred':>4} {'strict':>7} {'lenient':>7} {'content':>7}  (F1)")
+        lines.append(f"{'document':48} {'gold':>4} {'pred':>4} {'strict':>7} {'mention':>7} {'lenient':>7} {'content':>7}  (F1)")
         for row in report["per_doc"]:
             lines.append(
                 f"{row['doc_id'][:48]:48} {row['gold']:4d} {row['predicted']:4d} "

@@ -21,25 +21,29 @@ b. A quotation whose words are the complement of a cue, or which has a cue
    ("He added:" then the quote, also in the next sentence or paragraph), or
    just after it in a short sentence, is attributed to that cue; the content
    is the inside of the quotation marks.
-c. A quotation over several sentences is one attribution. A quotation that
-   goes on after the cue ('"A," she said. "B."') gives a second attribution
-   with the same cue and source (content is one contiguous span); so does a
-   quotation continued in the next paragraph, and a quotation that opens the
-   sentence right after an attribution and has no cue of its own ('Baker
-   said he would run. "We are ready."').
+c. A quotation over several sentences is one attribution. A quotation split
+   by its cue ('"A," she said. "B."', '"A," she said, "B."', same line) is
+   ONE attribution too, as PolNeAR annotates it: its content span runs from
+   A to B over the cue, and ``parts`` holds A and B. A quotation continued
+   in the next paragraph, and one that opens the sentence right after an
+   attribution and has no cue of its own ('Baker said he would run. "We are
+   ready."'), give a second attribution with the same cue and source.
 d. Every cue in a sentence gives its own attribution.
 e. "according to X, ..." : X is the source, the rest of the clause the
-   content; only when X can speak (a name, a person, organisation or
-   document noun), so "according to the plan" is not an attribution.
+   content (not the phrase itself when it ends the clause); X is a name,
+   pronoun or noun, except the NOT_SOURCES nouns ("according to the plan").
+   "X writes:" ending a line gives the next unquoted paragraph. Quotation
+   marks are “curly”, "straight" or ''doubled apostrophes'' (NYT style).
 f. Quotation marks without a cue nearby (titles, scare quotes) give nothing;
    a quotation needs a cue in its sentence or an adjacent one and at least
    four words, unless it is the cue verb's own object ('called it "a
    disgrace"').
 g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    both: the inner one (Aliyev, "X") and the outer one (the ministry, the
-   whole clause "Aliyev told Pezeshkian that X"). Inside a quotation, cues
-   whose subject is I/we/you are the quoted speaker's own hedges ("I think")
-   and are dropped; third-person ones are kept.
+   whole clause "Aliyev told Pezeshkian that X"). A cue inside a quotation
+   gives nothing: it is part of what the quoted speaker says ("I think",
+   "he wants to win"); PolNeAR annotates almost none (6 of 1,320 on the
+   tune set).
 h. Sources that are not persons ("the report", "officials", "a Times
    article") are kept, typed by entity label or head-noun lexicon.
 
@@ -76,6 +80,9 @@ class Attribution:
     content: Span
     kind: Kind
     sentences: tuple[int, int]
+    # A quotation split by its cue ('"A," she said. "B."'): content runs from
+    # A to B (cue included) and parts holds A and B; empty otherwise.
+    parts: tuple[Span, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -93,7 +100,7 @@ SPEECH_VERBS = frozenset(
     shout whisper brief demand propose recommend highlight underline underscore reaffirm express voice
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
-    cite lament acknowledge notify remind tout predict talk speak refer encourage
+    cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -126,7 +133,7 @@ QUOTE_VERBS = frozenset(
     declare stress emphasise emphasize assert remark recall repeat comment conclude answer counter retort
     joke quip shout whisper ask tweet post testify confirm deny call describe urge promise vow pledge
     threaten predict suggest complain concede observe mention point reiterate boast caution proclaim
-    assure reassure inform muse agree continue allege contend maintain clarify lament
+    assure reassure inform muse agree continue allege contend maintain clarify lament bark elaborate
     """.split()
 )
 # Verbs whose noun-phrase object is the content ("denied the reports").
@@ -136,9 +143,9 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite
+    lament mention note cite state tweet
     """.split()
-) | STANCE_VERBS | frozenset({"want"})
+) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
 CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain"})
 CLAIM_NOUNS = frozenset(
@@ -251,8 +258,8 @@ NOT_SOURCES = frozenset(
     """.split()
 )
 
-OPEN_QUOTES = "“\"‘"
-QUOTE_MARKS = frozenset("“”\"‘’'«»")
+OPEN_QUOTES = frozenset({"“", "\"", "‘", "''"})
+QUOTE_MARKS = frozenset("“”\"‘’'«»") | {"''"}
 _LINKING_DEPS = frozenset({"ccomp", "dobj", "oprd", "xcomp", "attr", "parataxis", "dep", "npadvmod", "advcl", "conj", "appos"})
 
 
@@ -290,18 +297,35 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def _quotes_in_line(text: str, start: int, end: int) -> list[Quote]:
+    """Quotations in one line. Two apostrophes (''...'', the New York Times'
+    plain-text style) count as a double quotation mark."""
     found: list[Quote] = []
     opened: int | None = None
     opener = ""
     i = start
     while i < end:
         ch = text[i]
+        doubled = text[i : i + 2] == "''" and i + 1 < end
         if opened is None:
+            if doubled:
+                opened, opener = i, "''"
+                i += 2
+                continue
             if ch in "“\"":
                 opened, opener = i, ch
             elif ch == "‘" and (i == start or not text[i - 1].isalnum()):
                 opened, opener = i, ch
         else:
+            if opener == "''":
+                if doubled:
+                    inner = _inner(text, opened + 2, i)
+                    if inner[0] < inner[1]:
+                        found.append(Quote(opened, i + 2, inner[0], inner[1], True))
+                    opened = None
+                    i += 2
+                    continue
+                i += 1
+                continue
             closes = (
                 (opener in "“\"" and ch in "”\"")
                 or (opener == "‘" and ch == "’" and (i + 1 >= end or not text[i + 1].isalpha()))
@@ -313,7 +337,7 @@ def _quotes_in_line(text: str, start: int, end: int) -> list[Quote]:
                 opened = None
         i += 1
     if opened is not None and opener != "‘":
-        inner = _inner(text, opened + 1, end)
+        inner = _inner(text, opened + len(opener), end)
         if inner[0] < inner[1]:
             found.append(Quote(opened, end, inner[0], inner[1], False))
     return found
@@ -340,8 +364,23 @@ def _same(a: Token | None, b: Token | None) -> bool:
     return a is not None and b is not None and a.i == b.i
 
 
+# Forms the small model's lemmatiser gets wrong ("hoping" -> "hop").
+_LEMMA_FIXES = {"hoping": "hope", "hoped": "hope", "hopes": "hope"}
+
+
 def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
+    return _LEMMA_FIXES.get(token.lower_) or token.lemma_.lower()
+
+
+def _contracted_has(token: Token) -> bool:
+    """"He's said he will run": the parser reads 's as a passive "is"; with a
+    past participle of a speech or thought verb and a clause, it is "has"."""
+    return (
+        token.tag_ in ("VBN", "VBD")
+        and [c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")] in (["'s"], ["’s"])
+        and any(c.dep_ == "ccomp" for c in token.children)
+        and not any(c.dep_ == "agent" for c in token.children)
+    )
 
 
 def _is_verb(token: Token) -> bool:
@@ -355,6 +394,8 @@ def _is_negated(token: Token) -> bool:
 def _is_passive(token: Token) -> bool:
     if token.tag_ == "VBN" and token.dep_ in ("advcl", "acl") and not any(c.dep_ == "agent" for c in token.children):
         return True  # "Asked whether he would run, ...": asked by someone unnamed
+    if _contracted_has(token):
+        return False
     return any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children)
 
 
@@ -408,6 +449,8 @@ def _content_from(doc: Doc, tokens: list[Token], breaks: frozenset[int] = frozen
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The token that names who performs the cue verb, or None."""
+    if _contracted_has(verb):
+        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -632,11 +675,28 @@ def _after_colon(doc: Doc, verb: Token) -> list[tuple[int, int]]:
     end = verb.sent.end
     for token in doc[verb.i + 1 : end]:
         if token.text == ":":
+            line_end = doc.text.find("\n", token.idx)
+            if line_end >= 0 and not doc.text[token.idx + 1 : line_end].strip():
+                span = _next_paragraph(doc.text, line_end)
+                return [span] if span else []
             span = _content_from(doc, list(doc[token.i + 1 : end]))
             return [span] if span else []
         if token.pos_ in ("VERB", "AUX") or "\n" in token.text:
             return []
     return []
+
+
+def _next_paragraph(text: str, start: int) -> tuple[int, int] | None:
+    """'Hewitt writes:' ending a line: the next (unquoted) paragraph is what he writes."""
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end or text[start] in QUOTE_MARKS or len(text[start:end].split()) < 4:
+        return None  # a quotation is found as one; too short to be a passage
+    return start, end
 
 
 def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
@@ -716,6 +776,8 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
                     return [span]
         return []
     document_subject = lemma in DOCUMENT_OBJECT_VERBS and _is_document(_subject(verb))
+    if lemma == "seek" and verb.dep_ == "ccomp":
+        return []  # "said Iran seeks stability": part of the report, not a report of its own
     if (lemma in OBJECT_VERBS or document_subject) and not _is_negated(verb):
         target = None
         if _is_passive(verb):
@@ -802,7 +864,7 @@ def _according_to(doc: Doc, token: Token) -> _Candidate | None:
         return None
     lemma = _lemma(pobj)
     if lemma in NOT_SOURCES or (
-        pobj.pos_ not in ("PROPN", "PRON")
+        pobj.pos_ not in ("PROPN", "PRON", "NOUN")
         and not pobj.ent_type_
         and lemma not in DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
         and pobj.lower_ not in DOCUMENT_NOUNS | ORGANISATION_NOUNS | PERSON_NOUNS
@@ -814,6 +876,9 @@ def _according_to(doc: Doc, token: Token) -> _Candidate | None:
         head = head.head
     own = {t.i for t in phrase.subtree} | {token.i, to.i} | {t.i for t in to.subtree}
     rest = [t for t in head.subtree if t.i not in own]
+    first_own = min(own)
+    if all(t.i < first_own for t in rest if not (t.is_punct or t.is_space)):
+        rest = [t for t in rest if t.i < first_own]  # "X, according to Y.": not the phrase itself
     content = _content_from(doc, rest)
     if content is None:
         return None
@@ -939,6 +1004,8 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
     for token in doc:
         if sentences.index(token.idx) is None:
             continue
+        if _in_quote(quotes, token.idx) is not None:
+            continue  # a cue inside a quotation is part of what the quoted speaker says
         special = _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
         if special is not None:
             found.append(special)
@@ -952,12 +1019,6 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         subject = _subject(token)
         if subject is None and not _is_passive(token):
             continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak
-        if (
-            subject is not None
-            and subject.lower_ in FIRST_SECOND_PERSON
-            and _in_quote(quotes, token.idx) is not None
-        ):
-            continue  # the quoted speaker's own "I think"
         contents = _verb_contents(doc, token)
         quoted = _quote_objects(doc, token, quotes)
         for content in contents:
@@ -1156,6 +1217,7 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         if cue is not None:
             taken_cues.add(cue.i)
 
+    pieces = _join_split_quotes(text, results)
     attributions: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     for candidate, content, kind in results:
@@ -1181,10 +1243,48 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
                 content=_span(doc, *content),
                 kind=kind,
                 sentences=(first_lo, last_hi),
+                parts=tuple(_span(doc, *p) for p in pieces.get(content, ())),
             )
         )
     attributions.sort(key=lambda a: (a.content.start, a.cue.start))
     return attributions
+
+
+_SPLIT_GAP = 120  # characters between the two pieces of a split quotation, cue included
+
+
+def _join_split_quotes(text: str, results: list) -> dict[tuple[int, int], tuple[tuple[int, int], ...]]:
+    """'"A," she said. "B."' (or '"A," she said, "B."'): one attribution whose
+    content runs from A to B, the cue between them (PolNeAR's convention: one
+    attribution, its content in pieces). ``results`` is changed in place;
+    returns joined content -> its pieces."""
+    pieces: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+    order = sorted(range(len(results)), key=lambda n: results[n][1])
+    merged_into: dict[int, int] = {}
+    for n in order:
+        candidate, content, kind = results[n]
+        if kind != "quote" or n in merged_into:
+            continue
+        for m in order:
+            if m == n or m in merged_into or results[m][2] != "quote":
+                continue
+            other, other_content, _ = results[m]
+            if other.cue != candidate.cue or other_content[0] <= content[1]:
+                continue
+            gap = text[content[1] : other_content[0]]
+            if (
+                content[1] <= candidate.cue[0] and candidate.cue[1] <= other_content[0]
+                and "\n" not in gap and len(gap) <= _SPLIT_GAP
+            ):
+                merged_into[m] = n
+                joined = (content[0], other_content[1])
+                pieces[joined] = pieces.pop(content, (content,)) + (other_content,)
+                content = joined
+                results[n] = (candidate, content, kind)
+            break
+    for m in sorted(merged_into, reverse=True):
+        del results[m]
+    return pieces
 
 
 # --------------------------------------------------------------------------
@@ -1223,10 +1323,27 @@ def resolve_pronoun_candidates(doc: Doc, attribution: Attribution, sentences_bac
 
 
 def name_of(doc: Doc, span: Span | None) -> str | None:
-    """The longest PERSON/ORG/GPE name inside span, else None."""
+    """The name inside span: the name its last words spell when they are
+    proper nouns ("Azeri Ambassador to the US Khazar Ibrahim" is Khazar
+    Ibrahim: the head of a title-and-name phrase comes last), else the
+    entity inside it, a PERSON before an ORG before a GPE; else None."""
     if span is None:
         return None
+    tokens = [t for t in doc if span.start <= t.idx < span.end and not t.is_punct]
+    trailing: list[Token] = []
+    for token in reversed(tokens):
+        if token.pos_ != "PROPN" or token.lower_ in PERSON_NOUNS or token.lower_.rstrip(".") + "." in PERSON_TITLES:
+            break
+        trailing.insert(0, token)
+    # "... to the US Khazar Ibrahim": a place that ends before the name is not part of it.
+    while trailing and any(e.label_ in ("GPE", "NORP", "LOC", "ORG") and e.start <= trailing[0].i < e.end <= trailing[-1].i
+                           for e in doc.ents):
+        trailing.pop(0)
+    if trailing and not any(e.label_ in ("GPE", "NORP", "LOC") and e.start <= trailing[0].i and trailing[-1].i < e.end
+                            for e in doc.ents):
+        return doc.text[trailing[0].idx : trailing[-1].idx + len(trailing[-1].text)]
     inside = [e for e in doc.ents if e.label_ in CANDIDATE_LABELS and span.start <= e.start_char and e.end_char <= span.end]
     if not inside:
         return None
-    return max(inside, key=lambda e: len(e.text)).text
+    rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
+    return min(inside, key=lambda e: (rank[e.label_], -len(e.text), -e.start_char)).text

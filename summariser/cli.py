@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from enum import Enum
 from typing import Optional
 
 import typer
@@ -26,11 +25,6 @@ from . import pipeline
 
 COMMANDS = ("run", "schema", "models", "eval", "diff", "render")
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
-
-class StatementMode(str, Enum):
-    per_sentence = "per-sentence"
-    list = "list"
-
 
 app = typer.Typer(
     add_completion=False,
@@ -146,8 +140,6 @@ def run_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not update the cache."),
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Refuse articles longer than this."),
     attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
-    statement_mode: StatementMode = typer.Option(StatementMode.per_sentence, "--statement-mode",
-                                       help="per-sentence: one short question per candidate sentence; list: one question for all."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
@@ -179,7 +171,7 @@ def run_command(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",
         max_chars=max_chars,
-        settings=ExtractionSettings(attempts=attempts, statement_mode=statement_mode.value),
+        settings=ExtractionSettings(attempts=attempts),
         use_cache=not no_cache,
     )
     cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())

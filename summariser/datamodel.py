@@ -26,7 +26,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1"
 
-EntityType = Literal["person", "country", "organization", "place", "other"]
+EntityType = Literal["person", "country", "organization", "place", "document", "other"]
+# Who a statement's source is, as the text gives it: a named person, an
+# organisation ("the ministry", "officials"), a document ("the report", "a Times
+# article", "the video") or someone the article does not name.
+SpeakerType = Literal["person", "organization", "document", "unnamed"]
 StatementKind = Literal["quote", "paraphrase"]
 Polarity = Literal["support", "oppose", "deny", "neutral"]
 EventType = Literal[
@@ -89,7 +93,15 @@ class Statement(_Model):
         default=None, description="To whom or about whom it was said, if the article says."
     )
     date_text: str | None = Field(default=None, description="When it was said, as stated.")
-    evidence: Evidence
+    evidence: Evidence = Field(description="The sentence or sentences that report the statement.")
+    content_span: Evidence | None = Field(
+        default=None, description="The words attributed to the speaker: the quotation's inside, or the reported clause."
+    )
+    source_span: Evidence | None = Field(
+        default=None, description="The mention of the source in the text ('Aliyev', 'he', 'the report'), when it has one."
+    )
+    cue_span: Evidence | None = Field(default=None, description="The cue that marks the attribution ('said', 'according to', ':').")
+    speaker_type: SpeakerType | None = Field(default=None, description="What kind of source the text names.")
 
 
 class Event(_Model):
@@ -199,6 +211,9 @@ class StatementSource(Source):
 
     kind: StatementKind = Field(description="How this article reports it: quote or paraphrase.")
     content: str = Field(description="The statement as this article words it.")
+    content_span: Evidence | None = Field(default=None, description="Where this article words it.")
+    source_span: Evidence | None = Field(default=None, description="This article's mention of the source.")
+    cue_span: Evidence | None = Field(default=None, description="This article's attribution cue.")
 
 
 class DateValue(_Model):

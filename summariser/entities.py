@@ -68,7 +68,7 @@ FUZZY_MIN_LENGTH = 6
 _BLOCK_PREFIX = 4
 
 NodeKind = Literal["country", "place", "name", "role"]
-_TYPE_PRIORITY: tuple[EntityType, ...] = ("person", "organization", "country", "place", "other")
+_TYPE_PRIORITY: tuple[EntityType, ...] = ("person", "organization", "country", "place", "document", "other")
 
 
 # --------------------------------------------------------------------------

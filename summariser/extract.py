@@ -36,17 +36,19 @@ from .articles import Article
 from .backends import Backend, BackendError
 from .entities import normalise_text
 from .grounding import is_grounded
-from .prepass import Sentence, numbered, split_sentences
+from .nlp import parse
+from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences
 from .prompts import describe_fields, prompt_version, render
 from .questions import (
     Happening,
     QuestionContext,
-    SentenceSpeech,
+    SPEAKER_CHOICE,
+    SpeechStance,
     SpeechAct,
     repair_happening,
     repair_speech_act,
     events_question,
-    statements_question,
+    speech_question,
 )
 from .rules import entities_of, event_from, stance_from, statement_from
 
@@ -66,13 +68,9 @@ class ExtractionSettings:
     """Everything that shapes the model's answers; part of the cache key."""
 
     attempts: int = 2  # instructor attempts per question: the first answer plus one re-ask
-    # per-sentence: one short question per candidate sentence (the default: it
-    # won on the seeds' gold, see docs/quality.md); list: one question for all.
-    statement_mode: str = "per-sentence"
-    statement_max_tokens: int = 150
+    statement_max_tokens: int = 150  # one attribution's answer: ~30 tokens on one line
     chunk_chars: int = 6000  # ~1,500 tokens of article per prompt
     overlap_sentences: int = 2
-    statements_max_tokens: int = 1600
     events_max_tokens: int = 1300
     # Events asked for per chunk: at most this many, and at most one per
     # sentence with a word for a happening (see prepass.EVENT_CUE).
@@ -83,11 +81,9 @@ class ExtractionSettings:
     def generation(self) -> dict[str, object]:
         return {
             "attempts": self.attempts,
-            "statement_mode": self.statement_mode,
-            "statement_max_tokens": self.statement_max_tokens,
             "chunk_chars": self.chunk_chars,
             "overlap_sentences": self.overlap_sentences,
-            "max_tokens": [self.statements_max_tokens, self.events_max_tokens],
+            "max_tokens": [self.statement_max_tokens, self.events_max_tokens],
             "events_limit": self.events_limit,
             "temperature": self.temperature,
             "seed": self.seed,
@@ -147,7 +143,15 @@ class Asked:
 def _system_prompt() -> str:
     """Instructions and field descriptions for every question: the same for every
     article, so llama.cpp keeps them in its prompt cache from one article to the next."""
-    return render("system.j2", statement_fields=describe_fields(SentenceSpeech), event_fields=describe_fields(Happening))
+    return render("system.j2", statement_fields=describe_fields(SpeechStance) + f"\n- speaker (only when the question asks who someone is): {SPEAKER_CHOICE}", event_fields=describe_fields(Happening))
+
+
+class _InvalidAnswer(Exception):
+    """The model answered, but not validly, even after the re-asks."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
 
 
 class Asker:
@@ -174,8 +178,24 @@ class Asker:
         max_tokens: int,
         repair,
         sentence: int | None = None,
+        drop_invalid: bool = False,
     ) -> Asked:
-        """One question; list answers, or a one-sentence answer about `sentence`."""
+        """One question; list answers, or a one-sentence answer about `sentence`.
+
+        With ``drop_invalid`` (a question about one item) an answer still invalid
+        after the re-asks costs that item only, counted as dropped; otherwise it
+        fails the article. A model or server that cannot answer always fails it.
+        """
+        try:
+            return self._ask(kind, response_model, messages, ctx, max_tokens, repair, sentence)
+        except _InvalidAnswer as invalid:
+            if not drop_invalid:
+                raise self._error(kind, invalid.problem) from None
+            problem = invalid.problem
+            reason = problem if problem.startswith("no valid answer") else f"no valid answer: {problem}"
+            return Asked([], [Dropped(kind=_singular(kind), reason=reason, proposed=f"sentence {sentence}")])
+
+    def _ask(self, kind, response_model, messages, ctx, max_tokens, repair, sentence) -> Asked:
         try:
             answer = self.client.chat.completions.create(
                 model=self.backend.model_id,
@@ -195,7 +215,7 @@ class Asker:
                 raise self._api_failure(kind, exc.__cause__) from exc.__cause__
             return self._salvage(kind, response_model, exc, ctx, repair, sentence)
         except IncompleteOutputException:
-            raise self._error(kind, f"the answer hit the {max_tokens}-token limit (the model was repeating itself?)")
+            raise _InvalidAnswer(f"the answer hit the {max_tokens}-token limit (the model was repeating itself?)") from None
         except openai.APIError as exc:
             raise self._api_failure(kind, exc) from exc
 
@@ -222,12 +242,12 @@ class Asker:
         """After the last re-ask: screen the last answer item by item. Nothing unchecked is kept."""
         content = _completion_text(exc.last_completion)
         if _finish_reason(exc.last_completion) == "length":
-            raise self._error(kind, "the answer hit the token limit (the model was repeating itself?)")
+            raise _InvalidAnswer("the answer hit the token limit (the model was repeating itself?)")
         try:
             answer = response_model.model_validate_json(content or "")
         except ValidationError as error:
-            raise self._error(
-                kind, f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
+            raise _InvalidAnswer(
+                f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
             ) from None
         return self._screen(kind, _items(answer, sentence), ctx, repair)
 
@@ -286,9 +306,8 @@ def _first_line(error: Exception) -> str:
 
 
 def _items(answer: BaseModel, sentence: int | None) -> list:
-    if isinstance(answer, SentenceSpeech):
-        act = answer.act(sentence or 0)
-        return [act] if act is not None else []
+    if isinstance(answer, SpeechStance):
+        return [answer]
     (name,) = type(answer).model_fields
     return list(getattr(answer, name))
 
@@ -336,35 +355,26 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
     settings = settings or ExtractionSettings()
     usage_before = backend.meter.usage
     asker = Asker(backend, article, settings)
-    sentences = split_sentences(article)
+    doc = parse(article.text)
+    sentences = split_sentences(article, doc)
     by_number = {s.number: s for s in sentences}
+    candidates = speech_candidates(doc, sentences, article.excluded)
     dropped: list[Dropped] = []
-    acts: dict[tuple[int, str], SpeechAct] = {}
+    spoken: dict[tuple[int, int, str], tuple[SpeechCandidate, SpeechAct]] = {}
     happenings: dict[tuple[int, str], Happening] = {}
 
     for chunk in chunk_sentences(sentences, settings.chunk_chars, settings.overlap_sentences):
         ctx = QuestionContext(article=article, sentences={s.number: s for s in chunk})
         block = render("article.j2", title=article.meta.title, published=article.meta.published, sentences=numbered(chunk))
 
-        candidates = [s for s in chunk if s.is_statement_candidate]
-        if settings.statement_mode == "per-sentence":
-            for sentence in candidates:
-                question = render("statement.j2", number=sentence.number, text=sentence.text)
-                asked = asker.ask("statement", SentenceSpeech, asker.messages(block, question), ctx,
-                                  settings.statement_max_tokens, repair_speech_act, sentence=sentence.number)
-                dropped += asked.dropped
-                for act in asked.items:
-                    acts.setdefault((act.sentence, act.speaker.casefold()), act)
-        elif candidates:
-            numbers = [s.number for s in candidates]
-            asked = asker.ask(
-                "statements", statements_question(numbers),
-                asker.messages(block, render("statements.j2", candidates=_cited(numbers), fields=describe_fields(SpeechAct))),
-                ctx, _budget(settings.statements_max_tokens, len(numbers), 16), repair_speech_act,
-            )
-            dropped += asked.dropped
-            for act in asked.items:
-                acts.setdefault((act.sentence, act.speaker.casefold()), act)
+        for candidate in candidates:
+            content = candidate.attribution.content
+            if candidate.sentence.number not in ctx.sentences or any(k[:2] == (content.start, content.end) for k in spoken):
+                continue
+            act, lost = _statement_act(asker, block, candidate, ctx, settings)
+            dropped += lost
+            if act is not None:
+                spoken.setdefault((content.start, content.end, act.speaker.casefold()), (candidate, act))
 
         # Sentences with a word for a happening are pointed out, and bound how
         # many events may be listed; the cue words are English, so a chunk
@@ -380,9 +390,9 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         for happening in asked.items:
             happenings.setdefault((happening.sentence, normalise_text(happening.what)), happening)
 
-    statements = [statement_from(a, by_number[a.sentence], article) for a in acts.values()]
+    statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
-    stances = [s for a in acts.values() if (s := stance_from(a, by_number[a.sentence], article)) is not None]
+    stances = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
@@ -399,6 +409,39 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         model=backend.model_id,
         prompt_version=prompt_version(),
     )
+
+
+def _statement_act(
+    asker: Asker, block: str, candidate: SpeechCandidate, ctx: QuestionContext, settings: ExtractionSettings
+) -> tuple[SpeechAct | None, list[Dropped]]:
+    """The checked speech act for one attribution: asked only for what the text leaves open."""
+    number = candidate.sentence.number
+
+    def checked(answer: SpeechStance, ctx: QuestionContext) -> tuple[SpeechAct | None, list[str]]:
+        speaker = getattr(answer, "speaker", None) or candidate.speaker or ""
+        act = SpeechAct(sentence=number, speaker=speaker, stance=answer.stance, target=answer.target, topic=answer.topic)
+        return repair_speech_act(act, ctx)
+
+    if candidate.speaker is not None and not candidate.targets:
+        # Nothing for the model to say: the speaker is settled and no other actor is named.
+        act, problems = checked(SpeechStance(), ctx)
+        if act is None:
+            return None, [Dropped(kind="statement", reason="; ".join(problems), proposed=candidate.speaker)]
+        return act, []
+    attribution = candidate.attribution
+    question = render(
+        "statement.j2", number=number, text=candidate.sentence.text, speaker=candidate.speaker,
+        source=attribution.source.text if attribution.source else "", content=attribution.content.text,
+        choices=candidate.choices, targets=candidate.targets,
+    )
+    asked = asker.ask("statement", speech_question(candidate.choices, candidate.targets), asker.messages(block, question), ctx,
+                      settings.statement_max_tokens, checked, sentence=number, drop_invalid=True)
+    if asked.items or candidate.speaker is None:
+        return (asked.items[0] if asked.items else None), asked.dropped
+    # No valid stance answer, but the text names the speaker: the statement
+    # stands without a stance, and what was lost is counted as a stance.
+    act, _ = checked(SpeechStance(), ctx)
+    return act, [d.model_copy(update={"kind": "stance"}) for d in asked.dropped]
 
 
 def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropped]) -> list:

@@ -111,11 +111,6 @@ ROLE_WORDS = (
     r"|Secretary|Spokes(?:wo)?man|Emir|King|Chief|General|Commander|leader|Leader|Speaker)"
 )
 
-# Abbreviations that end with a dot but do not end a sentence.
-ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sen", "Rep", "St", "Jr", "Sr", "Prof", "No", "vs",
-                 "Inc", "Co", "Corp", "Ltd")
-
-
 def state_of(word: str) -> str | None:
     """The state a normalised word or phrase names, as name, demonym or capital."""
     return STATE_BY_NAME.get(word) or STATE_BY_CAPITAL.get(word)

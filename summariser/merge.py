@@ -645,6 +645,7 @@ def _dossier_statement(cluster: _StatementCluster, resolver: EntityResolver) -> 
         source = StatementSource(
             article_id=m.article_id, evidence=m.statement.evidence,
             kind=m.statement.kind, content=m.statement.content,
+            content_span=m.statement.content_span, source_span=m.statement.source_span, cue_span=m.statement.cue_span,
         )
         sources.setdefault(_source_key(source), source)
     return DossierStatement(

@@ -161,7 +161,11 @@ def _news_sentences(doc: Doc) -> Doc:
             continue
         if token.is_space:
             continue
-        if previous.text in TITLE_ABBREVIATIONS and (token.is_title or token.is_upper):
+        if not (previous.is_punct or previous.is_space or previous.text[-1:] in ".!?"):
+            # No sentence starts mid-line after a word: the small parser
+            # sometimes splits "Israel | launched airstrikes" after a headline.
+            token.is_sent_start = False
+        elif previous.text in TITLE_ABBREVIATIONS and (token.is_title or token.is_upper):
             token.is_sent_start = False
         elif previous.text in MONTH_ABBREVIATIONS and token.like_num:
             token.is_sent_start = False

@@ -9,6 +9,7 @@ made it through, so a failed run never destroys the previous dossier.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,13 @@ from .dossier_io import atomic_write_text
 from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, extract_article
 from .merge import merge
+from .nlp import LinguisticModelIntegrityError, LinguisticModelMissing
 from .prompts import prompt_version
 from .datamodel import ArticleExtraction, Dossier, Usage
 
 Status = Literal["cached", "extracted", "failed"]
+
+log = logging.getLogger("summariser.pipeline")
 
 
 @dataclass
@@ -123,9 +127,14 @@ def process_article(
         hint = "" if " — " in error.problem else " — not cached: re-run to retry it, or raise --attempts, or try another --model"
         return Outcome(_label(article), "failed", article, error=f"{error.question} question: {error.problem}{hint}",
                        seconds=time.perf_counter() - started)
-    except BackendError as error:
-        fatal.append(str(error))
+    except (BackendError, LinguisticModelMissing, LinguisticModelIntegrityError) as error:
+        fatal.append(str(error))  # no later article can do better: say it once, skip the rest
         return Outcome(_label(article), "failed", article, error=str(error), seconds=time.perf_counter() - started)
+    except Exception as error:  # a fault of ours on this article's text: it fails alone, the run goes on
+        log.exception("%s: extraction failed", _label(article))
+        return Outcome(_label(article), "failed", article, error=f"internal error: {type(error).__name__}: "
+                       f"{str(error).splitlines()[0] if str(error) else ''} — not cached; please report it with this article",
+                       seconds=time.perf_counter() - started)
     if cache is not None:
         cache.set(key, extraction)
     return Outcome(_label(article), "extracted", article, extraction, seconds=time.perf_counter() - started)

@@ -1,11 +1,12 @@
-"""Deterministic pre-passes: what rules find reliably, before any model call.
+"""Deterministic pre-passes: what syntax and rules find reliably, before any model call.
 
 A small model does far better with candidates than with a blank page, and
-every token it does not have to write saves ~60 ms on a 2-core CPU. Rules
-here find sentences (with offsets), direct quotations, speech verbs (the
-attribution cues of reported speech), words that report happenings and date
-expressions. The model is then
-asked narrow questions about the candidate sentences only.
+every token it does not have to write saves ~60 ms on a 2-core CPU. The
+linguistic layer (``summariser.nlp``: spaCy) gives sentences with offsets and
+the attributions (``summariser.attribution``: cue, source and content found
+by the dependency parse); rules here add words that report happenings and
+date expressions. The model is then asked narrow questions only: whom a
+pronoun refers to, and the stance a statement shows.
 """
 
 from __future__ import annotations
@@ -13,31 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from .articles import Article
-from .lexicon import ABBREVIATIONS
-
-# Split after . ! ? (optionally followed by a closing quote or bracket) when
-# the next sentence starts like a sentence; newlines always split.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-Z0-9])")
-# Abbreviations that end with a dot but do not end a sentence.
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:" + "|".join(ABBREVIATIONS) + r")\.)$")
-
-QUOTE = re.compile(r"“[^”\n]{3,}”|\"[^\"\n]{3,}\"")
-
-SPEECH_VERBS = (
-    "said says say saying told tell tells stated states stressed stresses emphasized emphasised "
-    "emphasizes added adds noted notes claimed claims claim declared declares announced announces "
-    "remarked remarks urged urges assured assures denied denies deny dismissed dismisses rejected "
-    "rejecting rejects criticized criticised criticizes accused accuses praised praises expressed "
-    "expresses welcomed welcomes invited invites proposed proposes informed informs disclosed discloses "
-    "mentioned mentions voiced voices reaffirmed reaffirms warned warns called calls asked asks "
-    "insisted insists argued argues confirmed confirms acknowledged admitted vowed pledged "
-    "threatened demanded demands highlighted highlighting reiterated reiterating explained "
-    "described describes suggested suggests alleged alleging condemned condemns clarified "
-    "according interview statement readout"
-).split()
-# No closing \b: scraped text glues words ("remarkedthat").
-SPEECH_CUE = re.compile(r"\b(" + "|".join(SPEECH_VERBS) + r")(?=\W|that|$)", re.I)
+from .attribution import PERSON_NOUNS, Attribution, Span, find_attributions, name_of, resolve_pronoun_candidates
+from .datamodel import SpeakerType
+from .nlp import parse, sentence_spans
 
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
 # deal ...), matched as word starts. They mark candidate sentences for the
@@ -75,81 +57,222 @@ class Sentence:
     start: int
     end: int
     text: str
-    quotes: tuple[str, ...]
-    speech_cue: bool
     dates: tuple[str, ...]
     event_cue: bool = False
 
-    @property
-    def is_statement_candidate(self) -> bool:
-        return bool(self.quotes) or self.speech_cue
 
-
-def _overlaps(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    return any(start < r_end and r_start < end for r_start, r_end in ranges)
-
-
-def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for match in _SENTENCE_END.finditer(line):
-        candidate_end = match.start()
-        # The split point may sit after a closing quote: include it.
-        piece = line[cursor : match.end()].rstrip()
-        if _ABBREVIATION.search(line[cursor:candidate_end]):
-            continue
-        if piece:
-            spans.append((offset + cursor, offset + cursor + len(piece)))
-        cursor = match.end()
-    rest = line[cursor:].rstrip()
-    if rest.strip():
-        lead = len(rest) - len(rest.lstrip())
-        spans.append((offset + cursor + lead, offset + cursor + len(rest)))
-    return spans
-
-
-def _open_quote(text: str) -> bool:
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
-
-
-def _join_quoted(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Keep a multi-sentence quotation in one sentence (it is one speech act)."""
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and _open_quote(text[joined[-1][0] : joined[-1][1]]):
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return joined
-
-
-def split_sentences(article: Article) -> list[Sentence]:
-    """Body sentences with offsets; excluded ranges (boilerplate) are skipped."""
-    text = article.text
+def split_sentences(article: Article, doc: Doc | None = None) -> list[Sentence]:
+    """Body sentences with offsets, from the parse; excluded ranges (boilerplate) are skipped."""
+    doc = doc if doc is not None else parse(article.text)
     sentences: list[Sentence] = []
-    offset = 0
-    for line in text.split("\n"):
-        lead = len(line) - len(line.lstrip())
-        for start, end in _join_quoted(_split_line(line.strip(), offset + lead), text):
-            if _overlaps(start, end, article.excluded):
-                continue
-            chunk = text[start:end]
-            sentences.append(
-                Sentence(
-                    number=len(sentences) + 1,
-                    start=start,
-                    end=end,
-                    text=chunk,
-                    quotes=tuple(q.group(0)[1:-1] for q in QUOTE.finditer(chunk)),
-                    speech_cue=SPEECH_CUE.search(chunk) is not None,
-                    dates=tuple(d.group(0) for d in DATE_EXPRESSION.finditer(chunk)),
-                    event_cue=EVENT_CUE.search(chunk) is not None,
-                )
+    for start, end in sentence_spans(doc, article.excluded):
+        chunk = article.text[start:end]
+        sentences.append(
+            Sentence(
+                number=len(sentences) + 1,
+                start=start,
+                end=end,
+                text=chunk,
+                dates=tuple(d.group(0) for d in DATE_EXPRESSION.finditer(chunk)),
+                event_cue=EVENT_CUE.search(chunk) is not None,
             )
-        offset += len(line) + 1
+        )
     return sentences
 
 
 def numbered(sentences: list[Sentence]) -> str:
     """The article as the model sees it: one numbered sentence per line."""
     return "\n".join(f"[{s.number}] {s.text}" for s in sentences)
+
+
+# --------------------------------------------------------------------------
+# Statement candidates: attributions from syntax, speakers settled by rule
+# --------------------------------------------------------------------------
+
+# How many names the model may choose from when a pronoun or a description
+# ("the senator") is the source: the nearest ones, which is where the
+# referent almost always is in news prose.
+MAX_SPEAKER_CHOICES = 4
+_PERSON_LABELS = frozenset({"PERSON"})
+_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_SPEAKER_TYPE: dict[str, SpeakerType] = {
+    "person": "person", "organisation": "organization", "document": "document", "unknown": "unnamed",
+}
+
+
+@dataclass(frozen=True)
+class SpeechCandidate:
+    """One attribution found by syntax, with what rules settle about its speaker.
+
+    ``speaker`` is the name when the text settles it (a named source, or a
+    pronoun with one possible referent nearby); otherwise ``choices`` lists
+    the names the source may refer to and the model picks one. ``targets`` are
+    the actors the sentence names besides the source: the only actors a stance
+    read from it may be toward (none, or a document source: nothing to ask).
+    """
+
+    attribution: Attribution
+    sentence: Sentence  # the sentence holding the cue: the one the question is about
+    speaker: str | None
+    choices: tuple[str, ...]
+    speaker_type: SpeakerType
+    targets: tuple[str, ...]
+
+
+def speech_candidates(doc: Doc, sentences: list[Sentence], excluded: tuple[tuple[int, int], ...] = ()) -> list[SpeechCandidate]:
+    """Every attribution in the body whose speaker the text can give, in text order."""
+    spans = [(s.start, s.end) for s in sentences]
+    candidates = []
+    for attribution in find_attributions(doc, spans):
+        sentence = _sentence_at(sentences, attribution.cue.start)
+        if sentence is None or _overlaps(*attribution.sentences, excluded):
+            continue
+        speaker, choices = _settle_speaker(doc, attribution, sentence, candidates)
+        if speaker is None and not choices:
+            continue  # no source, or a pronoun with nobody to refer to: nothing to attribute
+        candidates.append(SpeechCandidate(
+            attribution=attribution,
+            sentence=sentence,
+            speaker=speaker,
+            choices=choices,
+            speaker_type=_speaker_type(doc, attribution, speaker),
+            # A document ("the report") holds no position of its own: no stance to ask for.
+            targets=() if attribution.source_type == "document" else _other_actors(doc, sentence, attribution, speaker),
+        ))
+    return candidates
+
+
+def _overlaps(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(start < r_end and r_start < end for r_start, r_end in ranges)
+
+
+def _sentence_at(sentences: list[Sentence], char: int) -> Sentence | None:
+    return next((s for s in sentences if s.start <= char < s.end), None)
+
+
+def _entity_label(doc: Doc, span: Span) -> str:
+    return next((e.label_ for e in doc.ents if e.start_char <= span.start and span.end <= e.end_char), "")
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].casefold() if name.split() else ""
+
+
+def _settle_speaker(
+    doc: Doc, attribution: Attribution, sentence: Sentence, earlier: list[SpeechCandidate]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The speaker when the text settles it, else the names the model may choose from."""
+    source = attribution.source
+    if source is None or attribution.source_kind == "none":
+        return None, ()
+    if attribution.source_kind == "name":
+        return name_of(doc, source) or _without_article(source.text), ()
+    if attribution.source_kind == "nominal" and attribution.source_type != "person":
+        return _without_article(source.text), ()  # "the report", "officials", "the campaign"
+    if attribution.source_kind == "nominal":
+        # "the president of Azerbaijan", "the Azeri ambassador to the US": the
+        # person the article named earlier with that office, else the
+        # description itself (a definite description names someone).
+        holder = _earlier_holder_of_office(doc, source)
+        if holder is not None:
+            return holder, ()
+        if any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_LABELS for t in doc.char_span(source.start, source.end) or ()):
+            return _without_article(source.text), ()
+    # A pronoun or a bare description of a person ("the senator"): whom does it refer to?
+    previous = earlier[-1] if earlier else None
+    if (attribution.source_kind == "pronoun" and attribution.source_type == "person" and previous is not None
+            and previous.speaker is not None and previous.speaker_type == "person"
+            and sentence.number - previous.sentence.number <= 2):
+        # News prose keeps the last speaker as "he" or "she" ("X said ... He added ...").
+        return previous.speaker, ()
+    persons_only = attribution.source_type == "person"
+    names = _nearby_names(doc, attribution, persons_only)
+    if not names and attribution.source_kind == "pronoun":
+        # Nobody in the last few sentences: the referent is named further
+        # back (the article's main figure); offer the nearest ones.
+        names = _nearby_names(doc, attribution, persons_only, sentences_back=_WHOLE_ARTICLE)
+    if len(names) == 1:
+        return names[0], ()
+    if names and previous is not None and previous.speaker and _surname(names[0]) == _surname(previous.speaker):
+        return names[0], ()
+    if not names and attribution.source_kind == "nominal":
+        return _without_article(source.text), ()  # "a spokesman", unnamed
+    return None, tuple(names[:MAX_SPEAKER_CHOICES])
+
+
+def _earlier_holder_of_office(doc: Doc, source: Span) -> str | None:
+    """The nearest earlier PERSON written with every word of a description
+    ("the president of Azerbaijan" → "... the president of Azerbaijan, Ilham
+    Aliyev"; "the Azeri ambassador" → "Azeri Ambassador Khazar Ibrahim"), on
+    one line and within a few words of the name."""
+    span = doc.char_span(source.start, source.end)
+    if span is None:
+        return None
+    words = {t.lemma_.casefold() for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ")}
+    if not words & PERSON_NOUNS:
+        return None
+    for ent in sorted((e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= source.start), key=lambda e: -e.start_char):
+        if words <= {t.lemma_.casefold() for t in _same_line(doc, ent.start - 6, ent.end + 6, ent.start)}:
+            return ent.text
+    return None
+
+
+_WHOLE_ARTICLE = 10_000
+
+
+def _same_line(doc: Doc, start: int, end: int, anchor: int) -> list:
+    """Tokens doc[start:end] on the same line as the token at ``anchor``."""
+    tokens = []
+    for i in range(anchor - 1, max(0, start) - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            break
+        tokens.append(doc[i])
+    for i in range(anchor, min(len(doc), end)):
+        tokens.append(doc[i])
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            break
+    return tokens
+
+
+def _nearby_names(doc: Doc, attribution: Attribution, persons_only: bool, sentences_back: int = 3) -> list[str]:
+    """Distinct names (by surname) before the source, nearest first: persons, or any actor."""
+    names: list[str] = []
+    for span in resolve_pronoun_candidates(doc, attribution, sentences_back):
+        label = _entity_label(doc, span)
+        if (label in _PERSON_LABELS) if persons_only else (label in _ACTOR_LABELS):
+            if _surname(span.text) not in {_surname(n) for n in names}:
+                names.append(span.text)
+    return names
+
+
+def _without_article(text: str) -> str:
+    words = text.split()
+    return " ".join(words[1:]) if len(words) > 1 and words[0].casefold() in {"the", "a", "an"} else text
+
+
+def _speaker_type(doc: Doc, attribution: Attribution, speaker: str | None) -> SpeakerType:
+    if attribution.source_kind == "nominal" and speaker is not None and attribution.source is not None \
+            and _without_article(attribution.source.text) == speaker and attribution.source_type == "person":
+        return "unnamed"  # "a spokesman said": a person the article does not name
+    if attribution.source_kind == "pronoun":
+        return "person" if attribution.source_type == "person" else "unnamed"
+    return _SPEAKER_TYPE[attribution.source_type]
+
+
+def _other_actors(doc: Doc, sentence: Sentence, attribution: Attribution, speaker: str | None) -> tuple[str, ...]:
+    """Actors the sentence names outside the source, as written, once each, in text order."""
+    source = attribution.source
+    found: list[str] = []
+    for ent in doc.ents:
+        if ent.label_ not in _ACTOR_LABELS or not (sentence.start <= ent.start_char and ent.end_char <= sentence.end):
+            continue
+        if source is not None and source.start <= ent.start_char and ent.end_char <= source.end:
+            continue
+        name = _without_article(ent.text.strip(" ,.;:“”\"‘’'()"))
+        if name.endswith(("’s", "'s")):
+            name = name[:-2]
+        if len(name) < 2 or (speaker and name.casefold() == speaker.casefold()):
+            continue
+        if name.casefold() not in {f.casefold() for f in found}:
+            found.append(name)
+    return tuple(found)

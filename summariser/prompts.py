@@ -16,9 +16,9 @@ from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel
 
 from .canonical import content_id
-from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
+from .questions import EventsAnswer, speech_question
 
-TEMPLATES = ("system.j2", "article.j2", "statements.j2", "statement.j2", "events.j2")
+TEMPLATES = ("system.j2", "article.j2", "statement.j2", "events.j2")
 
 
 def prompts_dir() -> Path:
@@ -39,7 +39,7 @@ def template_texts() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def prompt_version() -> str:
     """Hash of every template and of the question models whose fields they render."""
-    questions = [m.model_json_schema() for m in (SentenceSpeech, StatementsAnswer, EventsAnswer)]
+    questions = [m.model_json_schema() for m in (speech_question(), speech_question(("a name",)), EventsAnswer)]
     return content_id("p", {"templates": template_texts(), "questions": questions}, length=10)
 
 

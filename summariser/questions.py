@@ -105,30 +105,16 @@ class _Answer(BaseModel):
 
 
 class SpeechAct(_Answer):
-    sentence: int = Field(description="Number of the sentence that reports what was said.")
-    speaker: str = Field(
-        max_length=60,
-        description="Who said it, with the name written in the article (the fullest form used). "
-        "A country or organisation only if no person is named. Never a pronoun.",
-    )
-    stance: Polarity | None = Field(
-        default=None,
-        description="The speaker's position toward another actor: support = backs, praises, reassures or "
-        "cooperates; oppose = criticises, accuses, threatens or acts against; deny = rejects its claim "
-        "or accusation; null if none.",
-    )
-    target: str | None = Field(
-        default=None,
-        max_length=40,
-        description="The other actor that position is toward (country, person or organisation), "
-        "never the speaker's own side; null if no stance.",
-    )
-    topic: str | None = Field(default=None, max_length=40, description="What the stance is about, in at most 5 words; else null.")
+    """One statement as checked: who spoke (from the parse, or the name the model
+    chose), in which sentence, and the stance the model read. Built by the
+    extractor, never asked for, so it has no length caps: a name respelled as the
+    article writes it may be longer than the model's capped answer."""
 
-    @model_validator(mode="after")
-    def _article_spelling(self, info: ValidationInfo) -> "SpeechAct":
-        _respell(self, info, ("speaker", "target"))
-        return self
+    sentence: int
+    speaker: str
+    stance: Polarity | None = None
+    target: str | None = None
+    topic: str | None = None
 
 
 def _fatal_speech_act(item: SpeechAct, ctx: QuestionContext) -> list[str]:
@@ -163,21 +149,19 @@ def repair_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[SpeechAct 
     return (item.model_copy(update=update) if update else item), found
 
 
-class SentenceSpeech(_Answer):
-    """The narrowest statement question: about one candidate sentence only.
+class SpeechStance(_Answer):
+    """The statement question: about one attribution that syntax found.
 
-    A small model asked for a list of every statement tends to copy its first
-    entry down the list (same speaker, same stance); asked about one sentence
-    at a time, with the article already in its prompt cache, it answers
-    in ~30 tokens and looks at that sentence.
+    Who spoke and what they said come from the parse (the subject of "said",
+    the object of "according to", the quotation); the model reads only the
+    position the statement shows. A small model asked "who spoke?" named the
+    article's main actor for other people's words; asked about one statement
+    at a time, with the article in its prompt cache, it answers in ~30 tokens.
+    When the source is a pronoun or a description with several possible
+    referents, ``speech_question`` adds a ``speaker`` field whose grammar allows
+    only those names.
     """
 
-    speaker: str | None = Field(
-        default=None,
-        max_length=60,
-        description="Who says, states, denies, announces or writes something in this sentence, with the name "
-        "written in the article (if the sentence says he or she, the name it refers to); null if nobody speaks.",
-    )
     stance: Polarity | None = Field(
         default=None,
         description="Only if the speaker clearly takes a position toward another actor: support = backs, praises, "
@@ -190,29 +174,28 @@ class SentenceSpeech(_Answer):
     )
     topic: str | None = Field(default=None, max_length=40, description="What the stance is about, in at most 5 words; else null.")
 
-    def act(self, sentence: int) -> SpeechAct | None:
-        if not self.speaker:
-            return None
-        return SpeechAct(sentence=sentence, **self.model_dump())
-
     @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> "SentenceSpeech":
-        _respell(self, info, ("speaker", "target"))
-        ctx = _context(info)
-        if ctx is not None and self.speaker:
-            _raise_if_any([("speaker", _check_name("speaker", self.speaker, ctx))])
+    def _article_spelling(self, info: ValidationInfo) -> "SpeechStance":
+        _respell(self, info, ("target",))
         return self
 
 
-class StatementsAnswer(_Answer):
-    statements: list[SpeechAct] = Field(max_length=16, description="One entry per speech act; none if nobody speaks.")
+SPEAKER_CHOICE = "Whom the source refers to: one of the names listed in the question."
 
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> "StatementsAnswer":
-        ctx = _context(info)
-        if ctx is not None:
-            _raise_if_any((f"statement {i}", _fatal_speech_act(s, ctx)) for i, s in enumerate(self.statements, 1))
-        return self
+
+def speech_question(choices: tuple[str, ...] = (), targets: tuple[str, ...] = ()) -> type[SpeechStance]:
+    """SpeechStance narrowed to this statement: the target may only be one of
+    the actors its sentence names, and when the text leaves open whom a pronoun
+    or description refers to, a ``speaker`` limited to ``choices`` is added."""
+    fields: dict[str, object] = {}
+    if targets:
+        target = SpeechStance.model_fields["target"]
+        fields["target"] = (Literal[tuple(targets)] | None, Field(default=None, description=target.description))  # type: ignore[valid-type]
+    if choices:
+        fields["speaker"] = (Literal[tuple(choices)], Field(description=SPEAKER_CHOICE))  # type: ignore[valid-type]
+    if not fields:
+        return SpeechStance
+    return create_model("SpeechStance", __base__=SpeechStance, **fields)  # type: ignore[call-overload]
 
 
 # --------------------------------------------------------------------------
@@ -335,23 +318,6 @@ def _raise_if_any(labelled: object) -> None:
 
 def _numbers_field(numbers: list[int], description: str) -> tuple[object, object]:
     return (Literal[tuple(numbers)], Field(description=description))  # type: ignore[valid-type]
-
-
-def statements_question(numbers: list[int], limit: int = 16) -> type[StatementsAnswer]:
-    """StatementsAnswer narrowed to these candidate sentences.
-
-    With llama.cpp's grammar the model cannot cite a sentence that is not a
-    candidate, nor list more entries than there are candidates (the repeated
-    list that runs to max_tokens is the commonest small-model failure).
-    """
-    item = create_model(
-        "SpeechAct", __base__=SpeechAct,
-        sentence=_numbers_field(numbers, SpeechAct.model_fields["sentence"].description or ""),
-    )
-    return create_model(
-        "StatementsAnswer", __base__=StatementsAnswer,
-        statements=(list[item], Field(max_length=min(limit, len(numbers)), description=StatementsAnswer.model_fields["statements"].description)),
-    )
 
 
 def events_question(numbers: list[int], limit: int = 8) -> type[EventsAnswer]:

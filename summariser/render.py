@@ -314,6 +314,10 @@ class SourceView:
     evidence: str
     grounded: bool | None  # False: offsets do not hold the evidence; None: no text
     kind: str | None = None  # statement sources: quote or paraphrase in this article
+    # The evidence cut into (text, part) pieces, part "source", "cue", "content"
+    # or None: a statement's parts are shown apart, so a reviewer sees which
+    # words are the claim and who the text says made it.
+    parts: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -340,6 +344,7 @@ class _Citations:
             evidence=ev.text,
             grounded=grounded,
             kind=source_kind(source),
+            parts=statement_parts(source),
         )
 
     def cite_all(self, sources: Iterable[Source], label: str) -> list[SourceView]:
@@ -348,6 +353,26 @@ class _Citations:
     def highlights(self, article_id: str) -> list[Highlight]:
         cited = self.spans.get(article_id, {})
         return [Highlight(start, end, tuple(labels)) for (start, end), labels in sorted(cited.items())]
+
+
+def statement_parts(source: Source) -> list[tuple[str, str | None]]:
+    """A statement source's evidence in pieces, each marked source, cue, content
+    or nothing; [] for other sources and for parts outside the evidence."""
+    ev = source.evidence
+    marked = [
+        (span.start - ev.start, span.end - ev.start, part)
+        for part in ("source", "cue", "content")
+        if (span := getattr(source, f"{part}_span", None)) is not None and ev.start <= span.start < span.end <= ev.end
+    ]
+    if not marked:
+        return []
+    bounds = sorted({0, len(ev.text)} | {b for s, e, _ in marked for b in (s, e)})
+    pieces = []
+    for left, right in zip(bounds, bounds[1:]):
+        # The innermost part wins where parts nest (a cue inside a paraphrased clause).
+        covering = [p for s, e, p in sorted(marked, key=lambda m: m[1] - m[0]) if s <= left and right <= e]
+        pieces.append((ev.text[left:right], covering[0] if covering else None))
+    return pieces
 
 
 def _entity_link(entity_id: str | None, names: dict[str, str]) -> dict[str, str] | None:

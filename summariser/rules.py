@@ -23,7 +23,7 @@ from .grounding import evidence_at
 from .lexicon import ROLE_WORDS, looks_like_personal_name, names_an_organisation, state_of
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
-    from .prepass import Sentence
+    from .prepass import Sentence, SpeechCandidate
     from .questions import Happening, SpeechAct
 
 
@@ -173,16 +173,25 @@ def _clean_name(name: str | None) -> str | None:
     return cleaned or None
 
 
-def statement_from(act: SpeechAct, sentence: Sentence, article: Article) -> Statement:
-    quoted = bool(sentence.quotes)
+def statement_from(candidate: SpeechCandidate, act: SpeechAct, article: Article) -> Statement:
+    """A statement in the article's own words: content, source and cue are the
+    parse's spans; the evidence is the sentence or sentences that hold them."""
+    attribution = candidate.attribution
+    speaker = _clean_name(act.speaker) or act.speaker
+    text = article.text
     return Statement(
-        speaker=_clean_name(act.speaker) or act.speaker,
-        speaker_role=speaker_role(article.text, act.speaker),
-        content=" … ".join(sentence.quotes) if quoted else sentence.text,
-        kind="quote" if quoted else "paraphrase",
-        addressee=addressee_in(sentence.text, _clean_name(act.speaker) or act.speaker),
-        date_text=sentence.dates[0] if sentence.dates else None,
-        evidence=evidence_at(article.text, sentence.start, sentence.end),
+        speaker=speaker,
+        speaker_role=speaker_role(text, speaker),
+        content=attribution.content.text,
+        # "mixed" (a paraphrase holding a quotation) reports words as spoken: a quote.
+        kind="paraphrase" if attribution.kind == "paraphrase" else "quote",
+        addressee=addressee_in(candidate.sentence.text, speaker),
+        date_text=candidate.sentence.dates[0] if candidate.sentence.dates else None,
+        evidence=evidence_at(text, *attribution.sentences),
+        content_span=evidence_at(text, attribution.content.start, attribution.content.end),
+        source_span=evidence_at(text, attribution.source.start, attribution.source.end) if attribution.source else None,
+        cue_span=evidence_at(text, attribution.cue.start, attribution.cue.end),
+        speaker_type=candidate.speaker_type,
     )
 
 
@@ -270,15 +279,20 @@ def guess_type(name: str, *, is_place: bool = False) -> EntityType:
     return "other"
 
 
-def entities_of(statements: list[Statement], events: list[Event], stances: list[Stance]) -> list[Entity]:
-    names: dict[str, tuple[str, bool]] = {}
+# A statement's speaker type, as the text gives it, is a better guess than the
+# name's shape ("Smith" alone looks like nothing; "the report" like a person).
+_TYPE_OF_SPEAKER: dict[str, EntityType] = {"person": "person", "organization": "organization", "document": "document"}
 
-    def add(name: str | None, is_place: bool = False) -> None:
+
+def entities_of(statements: list[Statement], events: list[Event], stances: list[Stance]) -> list[Entity]:
+    names: dict[str, tuple[str, bool, EntityType | None]] = {}
+
+    def add(name: str | None, is_place: bool = False, told: EntityType | None = None) -> None:
         if name and name.casefold() not in names:
-            names[name.casefold()] = (name, is_place)
+            names[name.casefold()] = (name, is_place, told)
 
     for statement in statements:
-        add(statement.speaker)
+        add(statement.speaker, told=_TYPE_OF_SPEAKER.get(statement.speaker_type or ""))
         add(statement.addressee)
     for event in events:
         for participant in event.participants:
@@ -289,6 +303,11 @@ def entities_of(statements: list[Statement], events: list[Event], stances: list[
         add(stance.target)
         add(stance.speaker)
     return sorted(
-        (Entity(name=name, type=guess_type(name, is_place=place)) for name, place in names.values()),
+        (Entity(name=name, type=_entity_type(name, place, told)) for name, place, told in names.values()),
         key=lambda e: (e.name.casefold(), e.name),
     )
+
+
+def _entity_type(name: str, is_place: bool, told: EntityType | None) -> EntityType:
+    guessed = guess_type(name, is_place=is_place)
+    return guessed if guessed in ("country", "place") or told is None else told

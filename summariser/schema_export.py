@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .canonical import canonical_json
-from .questions import EventsAnswer, SentenceSpeech, StatementsAnswer
+from .questions import EventsAnswer, SpeechStance
 from .datamodel import ArticleExtraction, Dossier
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -19,8 +19,9 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "article-extraction.schema.json": ArticleExtraction,
     # What the model is asked to fill (JSON_SCHEMA mode sends these; the
     # questions narrow sentence numbers to the article's, see questions.py).
-    "question-statement.schema.json": SentenceSpeech,  # per candidate sentence (the default)
-    "question-statements.schema.json": StatementsAnswer,  # --statement-mode list
+    # One per attribution; when a pronoun's referent is open, a `speaker`
+    # field limited to the nearby names is added (questions.speech_question).
+    "question-statement.schema.json": SpeechStance,
     "question-events.schema.json": EventsAnswer,
 }
 

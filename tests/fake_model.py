@@ -2,10 +2,18 @@
 
 ``FakeModel`` serves ``POST /v1/chat/completions`` on 127.0.0.1 (a free port)
 from a thread. Each request is parsed into a ``Call`` (which question, which
-sentence numbers the schema allows, the numbered article lines) and answered
-by a script: a function ``Call -> Reply``. The default script answers
-correctly: one statement per candidate sentence that names a known speaker
-and one event, always citing allowed sentence numbers.
+sentence numbers and speaker names the schema allows, the numbered article
+lines) and answered by a script: a function ``Call -> Reply``.
+
+There are two questions. A statement question (schema "SpeechStance") is
+about one attribution the parse found in sentence [N]; it asks for the stance
+only (``{"stance": ..., "target": ..., "topic": ...}``), plus a ``speaker``
+whose schema is an enum of the names offered when the source is a pronoun or
+a description with several possible referents. An events question (schema
+"EventsAnswer") asks for a list of events citing allowed sentence numbers.
+
+The default script answers correctly: no stance, the first offered speaker
+when one must be chosen, and one event in the first allowed sentence's words.
 
 Token usage is derived from the text lengths, so the same request always
 reports the same usage (dossiers from different runs compare equal).
@@ -22,12 +30,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-# Speakers used by the made-up test articles; the default script finds them.
-SPEAKERS = (
-    "Anna Berg", "Tomas Varga", "Lena Kovac", "Marek Holm", "Ines Duarte", "Pavel Ostrov",
-    "Sofia Lindqvist", "Karim Haddad", "Jean Dupont", "Elena Rossi",
-)
-
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
 _ONE_SENTENCE = re.compile(r"sentence \[(\d+)\]")
 
@@ -37,15 +39,20 @@ class Call:
     """One chat completion request, as the test scripts see it."""
 
     index: int  # 0-based, over the whole server life
-    # "statement" (one sentence: SentenceSpeech), "statements" (a list: StatementsAnswer),
-    # "events" (EventsAnswer) or "?" (schema name not recognised)
+    # "statement" (one attribution: SpeechStance), "events" (EventsAnswer)
+    # or "?" (schema name not recognised)
     kind: str
     model: str
-    allowed: list[int]  # sentence numbers the schema allows
+    # events: the sentence numbers the schema allows; statement: [N], the
+    # sentence the question is about
+    allowed: list[int]
     sentences: dict[int, str]  # the numbered article lines in the prompt
     prompt: str  # the user messages (the article first, then any re-ask)
     body: dict[str, Any]
     at: float = 0.0  # time.monotonic() when it arrived
+    # statement: the names the schema's ``speaker`` enum allows; empty when
+    # the speaker is settled by the text and the answer has no speaker field
+    speakers: list[str] = field(default_factory=list)
 
     @property
     def reask(self) -> bool:
@@ -53,7 +60,12 @@ class Call:
 
     @property
     def about_statements(self) -> bool:
-        return self.kind in ("statement", "statements")
+        return self.kind == "statement"
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The JSON schema the answer must follow."""
+        return ((self.body.get("response_format") or {}).get("json_schema") or {}).get("schema") or {}
 
     def mentions(self, marker: str) -> bool:
         return marker in self.prompt
@@ -70,28 +82,28 @@ class Reply:
     content_type: str = "application/json"
 
 
-def _find_enum(schema: Any) -> list[int]:
-    """The allowed values of the first ``sentence`` property found in the schema."""
+def _find_enum(schema: Any, name: str = "sentence") -> list[Any]:
+    """The allowed values of the first ``name`` property found in the schema."""
     if isinstance(schema, dict):
         props = schema.get("properties")
-        if isinstance(props, dict) and isinstance(props.get("sentence"), dict):
-            sentence = props["sentence"]
-            if "enum" in sentence:
-                return list(sentence["enum"])
-            if "const" in sentence:
-                return [sentence["const"]]
-            for option in sentence.get("anyOf", []) or []:
+        if isinstance(props, dict) and isinstance(props.get(name), dict):
+            prop = props[name]
+            if "enum" in prop:
+                return list(prop["enum"])
+            if "const" in prop:
+                return [prop["const"]]
+            for option in prop.get("anyOf", []) or []:
                 if "enum" in option:
                     return list(option["enum"])
                 if "const" in option:
                     return [option["const"]]
         for value in schema.values():
-            found = _find_enum(value)
+            found = _find_enum(value, name)
             if found:
                 return found
     elif isinstance(schema, list):
         for value in schema:
-            found = _find_enum(value)
+            found = _find_enum(value, name)
             if found:
                 return found
     return []
@@ -101,7 +113,7 @@ def parse_call(index: int, body: dict[str, Any]) -> Call:
     response_format = body.get("response_format") or {}
     json_schema = response_format.get("json_schema") or {}
     name = json_schema.get("name", "")
-    kind = {"SentenceSpeech": "statement", "StatementsAnswer": "statements", "EventsAnswer": "events"}.get(name, "?")
+    kind = {"SpeechStance": "statement", "EventsAnswer": "events"}.get(name, "?")
     # Every user message: a re-ask adds the model's answer and a user message
     # with the validation errors after the one that holds the article.
     texts = []
@@ -114,32 +126,34 @@ def parse_call(index: int, body: dict[str, Any]) -> Call:
         texts.append(content)
     prompt = "\n\n".join(texts)
     sentences = {int(n): text for n, text in _LINE.findall(prompt)}
-    allowed = _find_enum(json_schema.get("schema", {}))
+    schema = json_schema.get("schema", {})
+    allowed = _find_enum(schema)
+    speakers: list[str] = []
     if kind == "statement":  # the one sentence asked about is named in the question
         asked = _ONE_SENTENCE.search(prompt)
         allowed = [int(asked.group(1))] if asked else []
-    return Call(index, kind, body.get("model", ""), allowed, sentences, prompt, body)
+        speakers = [str(s) for s in _find_enum(schema, "speaker")]
+    return Call(index, kind, body.get("model", ""), allowed, sentences, prompt, body, speakers=speakers)
 
 
 def compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
-def speaker_in(text: str) -> str | None:
-    """The known speaker named in a sentence (full name, else by surname)."""
-    found = next((s for s in SPEAKERS if s in text), None)
-    return found or next((s for s in SPEAKERS if s.split()[-1] in text), None)
+def statement_answer(call: Call, speaker: str | None = None, stance: str | None = None,
+                     target: str | None = None, topic: str | None = None) -> str:
+    """The answer JSON to a statement question: the stance fields, and a
+    ``speaker`` when the schema asks for one (``speaker``, else the first name
+    offered). A ``speaker`` given for a question without that field is sent
+    anyway, as a model that adds fields would."""
+    answer: dict[str, Any] = {"stance": stance, "target": target, "topic": topic}
+    if call.speakers or speaker is not None:
+        answer["speaker"] = speaker if speaker is not None else call.speakers[0]
+    return compact(answer)
 
 
 def good_items(call: Call) -> list[dict[str, Any]]:
-    """Correct list items: statements by known speakers, one event."""
-    if call.about_statements:
-        items = []
-        for number in call.allowed:
-            speaker = speaker_in(call.sentences.get(number, ""))
-            if speaker is not None:
-                items.append({"sentence": number, "speaker": speaker})
-        return items
+    """Correct events: one, in the first allowed sentence's own words (none for other questions)."""
     if call.kind == "events" and call.allowed:
         # A summary in the cited sentence's own words, as grounding requires.
         number = call.allowed[0]
@@ -149,15 +163,14 @@ def good_items(call: Call) -> list[dict[str, Any]]:
 
 
 def answer_with(call: Call, items: list[dict[str, Any]]) -> str:
-    """The answer JSON for these list items, in the shape the question asks for.
-
-    A one-sentence statement question takes the first item's fields without
-    ``sentence`` (or ``{"speaker": null}`` when there is none)."""
+    """The answer JSON for these items, in the shape the question asks for:
+    ``{"events": items}``, or for a statement question the first item's fields
+    (without ``sentence``; the default answer when there is none)."""
     if call.kind == "statement":
-        item = dict(items[0]) if items else {"speaker": None}
+        item = dict(items[0]) if items else {}
         item.pop("sentence", None)
-        return compact(item)
-    return compact({"statements" if call.about_statements else "events": items})
+        return statement_answer(call, **item)
+    return compact({"events": items})
 
 
 def good_content(call: Call, extra: list[dict[str, Any]] | None = None) -> str:

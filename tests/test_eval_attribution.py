@@ -307,3 +307,14 @@ def test_self_check_on_real_sample():
     report = json.loads(result.stdout)
     assert report["documents"] == 40
     assert all(s["f1"] == 1.0 for s in report["scores"].values())
+
+
+def test_strict_name_or_mention_accepts_the_texts_own_words_for_the_source():
+    from bench.adapters.attribution_score import Item, greedy_match
+
+    gold = [Item(speaker="he", content="the tax plan would hurt working families")]
+    resolved = [Item(speaker="Bernie Sanders", content="the tax plan would hurt working families", mention="he")]
+    assert greedy_match(resolved, gold, "strict") == []
+    assert greedy_match(resolved, gold, "strict_mention") == [(0, 0)]
+    wrong_mention = [Item(speaker="Bernie Sanders", content="the tax plan would hurt working families", mention="the report")]
+    assert greedy_match(wrong_mention, gold, "strict_mention") == []

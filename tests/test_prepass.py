@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from summariser.articles import article_from_text, load_article
-from summariser.prepass import Sentence, numbered, split_sentences
+from summariser.nlp import parse
+from summariser.prepass import Sentence, numbered, speech_candidates, split_sentences
 from summariser.rules import addressee_in
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -157,80 +158,36 @@ def test_lowercase_after_full_stop_does_not_split() -> None:
     assert texts("Growth was 2.5 percent last year.") == ["Growth was 2.5 percent last year."]
 
 
-def test_multi_sentence_quote_is_one_sentence() -> None:
-    text = (
-        "Aliyev had said, “Every country can conduct military drill, it’s their sovereign right. "
-        "But why now and why on our border?” He called the action “a very surprising event”."
-    )
-    sentences = sentences_of(text)
-    assert [s.text for s in sentences] == [
-        "Aliyev had said, “Every country can conduct military drill, it’s their sovereign right. "
-        "But why now and why on our border?”",
-        "He called the action “a very surprising event”.",
-    ]
-    assert sentences[0].quotes == (
-        "Every country can conduct military drill, it’s their sovereign right. But why now and why on our border?",
-    )
-
-
-def test_multi_sentence_straight_quote_is_one_sentence() -> None:
-    text = 'Bayramov said: "We will never allow it. Our territory is not for attacks." Iran welcomed this.'
-    assert texts(text) == [
-        'Bayramov said: "We will never allow it. Our territory is not for attacks."',
-        "Iran welcomed this.",
-    ]
-
-
 def test_unclosed_quote_does_not_swallow_the_next_paragraph() -> None:
     text = "Aliyev said “we will respond. Nobody should doubt it.\nIran called for calm."
     assert texts(text)[-1] == "Iran called for calm."
 
 
-def test_seed_003_multi_sentence_quote() -> None:
-    seed = next(p for p in SEEDS if p.name.startswith("003"))
-    sentence = sentence_with(split_sentences(load_article(seed)), "Every country can conduct")
-    assert sentence.text.startswith("Aliyev had said,")
-    assert sentence.text.endswith("why on our border?”")
-
-
 # --------------------------------------------------------------------------
-# Quotes and speech cues
+# Statement candidates: attributions, speakers settled by rule where sure
 # --------------------------------------------------------------------------
 
 
-def test_curly_and_straight_quotes_are_found_without_their_marks() -> None:
-    [sentence] = sentences_of('Aliyev called it “a crime” and Bayramov said "never again" on Monday.')
-    assert sentence.quotes == ("a crime", "never again")
-    assert sentence.is_statement_candidate
-
-
-def test_very_short_quoted_words_are_not_quotes() -> None:
-    [sentence] = sentences_of("The so-called “no” vote failed.")
-    assert sentence.quotes == ()
-
-
-def test_single_quoted_scare_words_are_not_quotes() -> None:
-    # Seed 004 writes 'threat' in single curly quotes: emphasis, not speech.
-    [sentence] = sentences_of("They discussed the ‘threat’ that Iran poses to the region.")
-    assert sentence.quotes == ()
+def candidates_of(text: str):
+    article = article_from_text("Title\n\n" + text)
+    doc = parse(article.text)
+    return speech_candidates(doc, split_sentences(article, doc), article.excluded)
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "speaker"),
     [
-        "Pezeshkian said Iran seeks stability.",
-        "Aliyev stressed that his government controls its airspace.",
-        "Ibrahim remarkedthat the new government will change nothing.",  # glued in the scraped seed
-        "According to a statement from the presidency, the call was cordial.",
-        "Armenia accused Azerbaijan of threatening force.",
-        "Baku denies the reports.",
-        "Tehran WARNED of consequences.",
+        ("Pezeshkian said Iran seeks stability.", "Pezeshkian"),
+        ("Aliyev stressed that his government controls its airspace.", "Aliyev"),
+        ("Ibrahim remarkedthat the new government will change nothing.", "Ibrahim"),  # glued in the scraped seed
+        ("According to a statement from the presidency, the call was cordial.", "statement from the presidency"),
+        ("Armenia accused Azerbaijan of threatening force.", "Armenia"),
+        ("Baku denies the reports.", "Baku"),
     ],
 )
-def test_speech_cues(text: str) -> None:
-    [sentence] = sentences_of(text)
-    assert sentence.speech_cue
-    assert sentence.is_statement_candidate
+def test_a_statement_candidate_names_its_speaker_from_syntax(text: str, speaker: str) -> None:
+    [candidate] = candidates_of(text)
+    assert (candidate.speaker, candidate.choices) == (speaker, ())
 
 
 @pytest.mark.parametrize(
@@ -239,12 +196,29 @@ def test_speech_cues(text: str) -> None:
         "Israel launched a wave of airstrikes on Iranian facilities.",
         "The Saidi family lives in Baku.",  # "said" inside a name
         "The ceasefire came into effect on Tuesday.",
+        "The film “Days of Thunder” opened in Baku.",  # a title in quotes is not speech
     ],
 )
-def test_no_speech_cue(text: str) -> None:
-    [sentence] = sentences_of(text)
-    assert not sentence.speech_cue
-    assert not sentence.is_statement_candidate
+def test_no_statement_without_an_attribution(text: str) -> None:
+    assert candidates_of(text) == []
+
+
+def test_he_with_one_person_nearby_is_that_person() -> None:
+    [candidate] = candidates_of("Ilham Aliyev met the press in Baku. He said the drills were a provocation.")
+    assert (candidate.speaker, candidate.choices, candidate.speaker_type) == ("Ilham Aliyev", (), "person")
+    assert candidate.attribution.source.text == "He"
+
+
+def test_he_with_two_people_nearby_is_asked_among_them() -> None:
+    [candidate] = candidates_of("Ilham Aliyev met Masoud Pezeshkian in Tehran on Monday. He said the talks went well.")
+    assert candidate.speaker is None
+    assert set(candidate.choices) == {"Ilham Aliyev", "Masoud Pezeshkian"}
+
+
+def test_a_document_source_is_kept_and_asked_no_stance() -> None:
+    [candidate] = candidates_of("The report said Iran had enriched uranium to 60 percent.")
+    assert (candidate.speaker, candidate.speaker_type) == ("report", "document")
+    assert candidate.targets == ()
 
 
 # --------------------------------------------------------------------------
@@ -384,3 +358,9 @@ def test_addressee_from_the_sentences_words(sentence: str, speaker: str, address
 )
 def test_no_addressee_unless_a_phrase_names_one(sentence: str, speaker: str) -> None:
     assert addressee_in(sentence, speaker) is None
+
+
+def test_stance_targets_are_the_other_actors_the_sentence_names() -> None:
+    [candidate] = candidates_of("Ilham Aliyev said Azerbaijan would never let Israel attack Iran's territory.")
+    assert candidate.speaker == "Ilham Aliyev"
+    assert candidate.targets == ("Azerbaijan", "Israel", "Iran")

@@ -13,13 +13,12 @@ from summariser.questions import (
     EventsAnswer,
     Happening,
     QuestionContext,
-    SentenceSpeech,
+    SpeechStance,
     SpeechAct,
-    StatementsAnswer,
     events_question,
     repair_happening,
     repair_speech_act,
-    statements_question,
+    speech_question,
 )
 from summariser.rules import speaker_role, speaker_side
 
@@ -58,12 +57,11 @@ def feedback(error: ValidationError) -> str:
     return str(detail["ctx"]["error"])
 
 
-def statements_feedback(ctx: QuestionContext, *items: dict) -> str:
-    with pytest.raises(ValidationError) as info:
-        StatementsAnswer.model_validate({"statements": list(items)}, context={"question": ctx})
-    message = feedback(info.value)
-    assert message.startswith("Fix these and answer again")
-    return message
+def statement_problems(ctx: QuestionContext, **fields) -> str:
+    """What repair finds wrong with a speech act that loses the statement."""
+    repaired, problems = repair_speech_act(SpeechAct(**fields), ctx)
+    assert repaired is None
+    return "\n".join(problems)
 
 
 def events_feedback(ctx: QuestionContext, *items: dict) -> str:
@@ -79,47 +77,26 @@ def events_feedback(ctx: QuestionContext, *items: dict) -> str:
 # --------------------------------------------------------------------------
 
 
-def test_grounded_statement_is_accepted(ctx: QuestionContext) -> None:
-    answer = StatementsAnswer.model_validate(
-        {
-            "statements": [
-                {
-                    "sentence": 1,
-                    "speaker": "Ilham Aliyev",
-                    "target": "Iran",
-                    "stance": "support",
-                    "topic": "airspace",
-                },
-                {"sentence": 2, "speaker": "Pezeshkian", "target": "Baku", "stance": "oppose"},
-            ]
-        },
-        context={"question": ctx},
-    )
-    assert [s.speaker for s in answer.statements] == ["Ilham Aliyev", "Pezeshkian"]
-
-
-def test_without_context_only_the_shape_is_checked() -> None:
-    answer = StatementsAnswer.model_validate({"statements": [{"sentence": 99, "speaker": "Nobody Real"}]})
-    assert answer.statements[0].sentence == 99
+def test_an_answer_needs_no_speaker_when_syntax_settled_it(ctx: QuestionContext) -> None:
+    answer = SpeechStance.model_validate({"stance": "support", "target": "Iran", "topic": "airspace"}, context={"question": ctx})
+    assert (answer.stance, answer.target, answer.topic) == ("support", "Iran", "airspace")
+    assert "speaker" not in SpeechStance.model_json_schema()["properties"]
 
 
 def test_nonexistent_sentence(ctx: QuestionContext) -> None:
-    message = statements_feedback(ctx, {"sentence": 99, "speaker": "Ilham Aliyev"})
-    assert "statement 1: sentence 99 does not exist" in message
+    assert "sentence 99 does not exist" in statement_problems(ctx, sentence=99, speaker="Ilham Aliyev")
 
 
 def test_speaker_not_in_the_article(ctx: QuestionContext) -> None:
-    message = statements_feedback(ctx, {"sentence": 1, "speaker": "Vladimir Putin"})
+    message = statement_problems(ctx, sentence=1, speaker="Vladimir Putin")
     assert "speaker 'Vladimir Putin' does not appear in the article" in message
 
 
 def test_a_near_spelling_of_a_name_is_replaced_not_re_asked(ctx: QuestionContext) -> None:
     # Re-asked, the model repeats its own spelling: the article's is put in instead.
-    answer = SentenceSpeech.model_validate(
-        {"speaker": "Azerbaijani President Ilham Aliev", "stance": "support", "target": "Iranian President Masoud Pezeshkiyan"},
-        context={"question": ctx},
+    answer = SpeechStance.model_validate(
+        {"stance": "support", "target": "Iranian President Masoud Pezeshkiyan"}, context={"question": ctx},
     )
-    assert answer.speaker == "Azerbaijani President Ilham Aliyev"
     assert answer.target == "Iranian President Masoud Pezeshkian"
     event = EventsAnswer.model_validate(
         {"events": [{"sentence": 4, "what": "Israel struck", "type": "attack", "by": ["Israell"], "to": ["Irann"], "where": None}]},
@@ -128,15 +105,17 @@ def test_a_near_spelling_of_a_name_is_replaced_not_re_asked(ctx: QuestionContext
     assert (event.by, event.to) == (["Israel"], ["Iran"])
 
 
-def test_a_different_name_is_still_refused(ctx: QuestionContext) -> None:
-    with pytest.raises(ValidationError) as info:
-        SentenceSpeech.model_validate({"speaker": "Israeli President Isaac Herzog"}, context={"question": ctx})
-    assert "does not appear in the article" in feedback(info.value)
+def test_the_speaker_choice_allows_only_the_names_offered() -> None:
+    question = speech_question(("Ilham Aliyev", "Masoud Pezeshkian"))
+    assert question.model_json_schema()["properties"]["speaker"]["enum"] == ["Ilham Aliyev", "Masoud Pezeshkian"]
+    assert question.model_validate({"speaker": "Masoud Pezeshkian"}).speaker == "Masoud Pezeshkian"
+    with pytest.raises(ValidationError):
+        question.model_validate({"speaker": "Israeli President Isaac Herzog"})
 
 
 @pytest.mark.parametrize("pronoun", ["He", "she", "They"])
 def test_pronoun_speaker(ctx: QuestionContext, pronoun: str) -> None:
-    message = statements_feedback(ctx, {"sentence": 3, "speaker": pronoun})
+    message = statement_problems(ctx, sentence=3, speaker=pronoun)
     assert f"speaker '{pronoun}' is a pronoun" in message
     assert "[3]" in message, "points the model at the sentences before the one cited"
 
@@ -163,40 +142,10 @@ def test_target_not_in_the_article(ctx: QuestionContext) -> None:
     assert repaired is not None and repaired.target is None
 
 
-def test_every_problem_is_listed_with_its_item(ctx: QuestionContext) -> None:
-    message = statements_feedback(
-        ctx,
-        {"sentence": 1, "speaker": "Ilham Aliyev"},  # fine
-        {"sentence": 42, "speaker": "Pezeshkian"},
-        {"sentence": 3, "speaker": "he"},
-        {"sentence": 7, "speaker": "Vladimir Putin"},
-    )
-    lines = message.splitlines()[1:]
-    assert not any(line.startswith("statement 1:") for line in lines)
-    assert any(line.startswith("statement 2: sentence 42") for line in lines)
-    assert any(line.startswith("statement 3: speaker 'he' is a pronoun") for line in lines)
-    assert any(line.startswith("statement 4: sentence 7") for line in lines)
-    assert any(line.startswith("statement 4: speaker 'Vladimir Putin'") for line in lines)
-
-
 @pytest.mark.parametrize("null", ["null", "NULL", "None", " n/a ", "unknown", ""])
 def test_null_words_are_read_as_null(ctx: QuestionContext, null: str) -> None:
-    answer = StatementsAnswer.model_validate(
-        {
-            "statements": [
-                {"sentence": 1, "speaker": "Ilham Aliyev", "target": null, "stance": null, "topic": null}
-            ]
-        },
-        context={"question": ctx},
-    )
-    act = answer.statements[0]
-    assert (act.target, act.stance, act.topic) == (None, None, None)
-
-
-def test_null_speaker_is_not_a_speaker(ctx: QuestionContext) -> None:
-    with pytest.raises(ValidationError) as info:
-        StatementsAnswer.model_validate({"statements": [{"sentence": 1, "speaker": "null"}]}, context={"question": ctx})
-    assert info.value.errors()[0]["loc"] == ("statements", 0, "speaker")
+    answer = SpeechStance.model_validate({"target": null, "stance": null, "topic": null}, context={"question": ctx})
+    assert (answer.target, answer.stance, answer.topic) == (None, None, None)
 
 
 # --------------------------------------------------------------------------
@@ -313,31 +262,11 @@ def test_repair_keeps_a_good_event_unchanged(ctx: QuestionContext) -> None:
 
 
 # --------------------------------------------------------------------------
-# Per-chunk questions: only candidate sentence numbers can be cited
+# Per-chunk questions: no more entries than candidates
 # --------------------------------------------------------------------------
 
 
-def test_statements_question_allows_only_candidate_numbers(ctx: QuestionContext) -> None:
-    question = statements_question([1, 3])
-    schema = question.model_json_schema()
-    # What the grammar is built from: only these numbers, at most one entry per candidate.
-    item_schema = schema["$defs"]["SpeechAct"]["properties"]["sentence"]
-    assert item_schema["enum"] == [1, 3]
-    assert schema["properties"]["statements"]["maxItems"] == 2
-    with pytest.raises(ValidationError) as info:
-        question.model_validate({"statements": [{"sentence": 2, "speaker": "Pezeshkian"}]}, context={"question": ctx})
-    assert info.value.errors()[0]["loc"][:3] == ("statements", 0, "sentence")
-    # A candidate number with a grounded speaker is fine, and the article checks still run.
-    assert question.model_validate({"statements": [{"sentence": 1, "speaker": "Ilham Aliyev"}]}, context={"question": ctx})
-    with pytest.raises(ValidationError):
-        question.model_validate({"statements": [{"sentence": 1, "speaker": "Vladimir Putin"}]}, context={"question": ctx})
-
-
-def test_question_lists_no_more_entries_than_candidates() -> None:
-    question = statements_question([1, 3])
-    item = {"sentence": 1, "speaker": "Ilham Aliyev"}
-    with pytest.raises(ValidationError):
-        question.model_validate({"statements": [item, item, item]})
+def test_events_question_lists_no_more_entries_than_candidates() -> None:
     events = events_question([4], limit=8)
     event = {"sentence": 4, "what": "Israel struck Iran", "type": "attack"}
     with pytest.raises(ValidationError):
@@ -423,14 +352,11 @@ def test_citing_the_injected_line_by_number_fails(injected: QuestionContext) -> 
     # The injected line would have been sentence 2; numbers skip it, so no
     # sentence number points at it (2 is Pezeshkian's sentence, 3 does not exist).
     assert "Pezeshkian" in injected.sentences[2].text
-    message = statements_feedback(injected, {"sentence": 3, "speaker": "Ilham Aliyev"})
-    assert "sentence 3 does not exist" in message
+    assert "sentence 3 does not exist" in statement_problems(injected, sentence=3, speaker="Ilham Aliyev")
 
 
 def test_speaker_named_only_in_injected_text_is_rejected(injected: QuestionContext) -> None:
-    message = statements_feedback(
-        injected, {"sentence": 1, "speaker": "Putin", "target": "NATO", "stance": "support", "topic": "joining NATO"}
-    )
+    message = statement_problems(injected, sentence=1, speaker="Putin", target="NATO", stance="support", topic="joining NATO")
     assert "speaker 'Putin' does not appear in the article" in message
 
 
@@ -465,3 +391,13 @@ def test_event_summary_sharing_no_word_with_its_sentences_is_dropped(ctx: Questi
     repaired, problems = repair_happening(item, ctx)
     assert repaired is None
     assert "shares no word with sentence 1" in problems[0]
+
+
+def test_a_stance_target_can_only_be_an_actor_the_sentence_names() -> None:
+    question = speech_question(targets=("Iran", "Israel"))
+    target = question.model_json_schema()["properties"]["target"]
+    assert {"enum": ["Iran", "Israel"], "type": "string"} in target["anyOf"]
+    assert question.model_validate({"stance": "oppose", "target": "Israel"}).target == "Israel"
+    assert question.model_validate({"stance": None, "target": None}).target is None
+    with pytest.raises(ValidationError):
+        question.model_validate({"stance": "oppose", "target": "Ilham Aliyev"})  # the speaker himself

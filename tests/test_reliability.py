@@ -9,6 +9,10 @@ server on 127.0.0.1 (tests/fake_model.py). What is checked, case by case:
 * the exit code: 0 all done, 1 some failed, 2 nothing usable (130 on Ctrl-C);
 * nothing half-done is cached: a re-run asks the model again about a failed
   article, and asks nothing about the articles that succeeded;
+* an invalid answer to one statement question costs that statement's stance
+  (or the statement, when the model had to choose the speaker) and is counted
+  as dropped; an invalid events answer, a timeout or a server error fails the
+  article;
 * the dossier on disk is either the old one or a complete new one.
 """
 
@@ -28,7 +32,7 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fake_model import Call, FakeModel, Reply, answer_with, closed_port, compact, good, good_content, good_items  # noqa: E402
+from fake_model import Call, FakeModel, Reply, closed_port, compact, good, good_content, good_items, statement_answer  # noqa: E402
 
 from summariser.cli import app, with_default_command  # noqa: E402
 
@@ -105,6 +109,16 @@ Energy Minister Karim Haddad said the pipeline talks in Vellmar would go on next
 {INJECTION_LINE}
 "The price is still too high," Sofia Lindqvist said after the meeting.
 Engineers inspected the pumping station on Thursday.
+"""
+
+# "she" and "he" after a sentence that names two people: whom each refers to
+# is for the model to choose, from those two names only.
+ARTICLE_PRONOUNS = """Dam dispute flares in Orvania
+
+Water Minister Elena Rossi met her Kestrian counterpart Jean Dupont in Orvania on Monday.
+"The river belongs to both our peoples," she said.
+Engineers inspected the dam on Tuesday.
+"We will not accept a dam that dries up our farms," he told reporters in Orvania.
 """
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + bytes(range(256))
@@ -288,9 +302,9 @@ def test_saved_html_page_is_reduced_to_its_article_text(tmp_path, fake):
 
 def test_non_english_article_is_processed(tmp_path, fake):
     """Documents what happens: the article is read and asked about (events), but the
-    statement pre-pass knows English speech verbs and “”/"" quotes only, so a French
-    article with « » quotes and 'a déclaré' has no statement candidates and
-    yields no statements. It is not an error."""
+    attributions are found by an English parse (English speech verbs, “”/"" quotes),
+    so a French article with « » quotes and 'a déclaré' has no statement candidates
+    and yields no statements. It is not an error."""
     french = write(tmp_path / "in" / "fr.txt", ARTICLE_FRENCH)
     other = write(tmp_path / "in" / "b.txt", ARTICLE_B)
     ran = run_cli([french, other], tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
@@ -333,16 +347,13 @@ def test_many_bad_inputs_in_one_run(tmp_path, fake):
 
 
 # --------------------------------------------------------------------------
-# Model faults: the faulty article fails alone, and is retried next time
+# Model faults: a bad events answer fails that article alone, and it is
+# retried next time; a bad statement answer costs only that statement's stance
+# (or the statement, when the model had to choose the speaker), counted
 # --------------------------------------------------------------------------
 
 
-STATEMENT_KINDS = ("statement", "statements")  # one sentence per question, or a list
-# The CLI's statement question modes: both are exercised where the answers differ.
-MODES = ["per-sentence", "list"]
-
-
-def faulty_for(marker: str, fault, kinds: tuple[str, ...] = (*STATEMENT_KINDS, "events")):
+def faulty_for(marker: str, fault, kinds: tuple[str, ...] = ("statement", "events")):
     """A script that answers `fault(call)` for calls about `marker` of these kinds, else correctly."""
 
     def script(call: Call) -> Reply:
@@ -365,43 +376,46 @@ def assert_recovers(tmp_path: Path, paths: list[Path], failed_marker: str, ok_ma
     return ran
 
 
+def extraction_about(ran: Ran, marker: str) -> dict:
+    return next(json.loads(p.read_text()) for p in ran.extraction_files() if marker in p.read_text())
+
+
 PROSE = "Sure! In this article Anna Berg says the talks will continue, and Tomas Varga is unhappy."
 
 
 def truncated(call: Call) -> Reply:
-    whole = answer_with(call, [{"sentence": n, "speaker": "Anna Berg"} for n in call.allowed])
+    whole = good_content(call)
     return Reply(content=whole[: len(whole) // 2], finish_reason="length")
 
 
 def schema_violation(call: Call) -> Reply:
     if call.kind == "statement":
-        return Reply(content=compact({"speaker": 42, "stance": "furious"}))
-    return Reply(content=compact({"statements": [{"sentence": 99, "who": "Anna Berg"}]}))
+        return Reply(content=compact({"stance": "furious", "target": 42, "topic": None}))
+    return Reply(content=compact({"events": [{"sentence": 99, "who": "Anna Berg"}]}))
 
 
 def repeating(call: Call) -> Reply:
     if call.kind == "statement":
-        return Reply(content='{"speaker":"Anna Berg' + " Anna Berg" * 60, finish_reason="length")
-    return Reply(content='{"statements":[' + '{"sentence":1,"speaker":"Anna Berg"},' * 40, finish_reason="length")
+        return Reply(content='{"stance":"oppose","topic":"peace' + " peace" * 60, finish_reason="length")
+    return Reply(content='{"events":[' + '{"sentence":1,"what":"talks in Zorblat"},' * 40, finish_reason="length")
 
 
 FAULTS = {
-    # name: (script fault, question kinds it hits, words the error must contain)
-    "prose instead of JSON": (lambda c: Reply(content=PROSE), ("events",), ["events question", "no valid answer after 2 attempts"]),
-    "truncated JSON, finish_reason length": (truncated, STATEMENT_KINDS, ["statement", "token limit"]),
-    "JSON that violates the schema": (schema_violation, STATEMENT_KINDS, ["statement", "no valid answer after 2 attempts"]),
-    "endless repetition to the token limit": (repeating, STATEMENT_KINDS, ["statement", "token limit"]),
+    # name: (script fault, words the error must contain)
+    "prose instead of JSON": (lambda c: Reply(content=PROSE), ["no valid answer after 2 attempts"]),
+    "truncated JSON, finish_reason length": (truncated, ["token limit"]),
+    "JSON that violates the schema": (schema_violation, ["no valid answer after 2 attempts"]),
+    "endless repetition to the token limit": (repeating, ["token limit"]),
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", list(FAULTS))
-def test_bad_answers_fail_only_that_article_and_are_not_cached(tmp_path, fake, case, mode):
-    fault, kinds, words = FAULTS[case]
-    words = [*words, "re-run to retry it"]  # what to do
-    fake.script = faulty_for("Zorblat", fault, kinds)
+def test_bad_events_answers_fail_only_that_article_and_are_not_cached(tmp_path, fake, case):
+    fault, words = FAULTS[case]
+    words = ["events question", *words, "re-run to retry it"]  # which question, what went wrong, what to do
+    fake.script = faulty_for("Zorblat", fault, ("events",))
     paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
-    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--statement-mode", mode)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
 
     assert ran.code == 1, ran.output
     line = ran.failed_line(paths[0])
@@ -411,47 +425,95 @@ def test_bad_answers_fail_only_that_article_and_are_not_cached(tmp_path, fake, c
     assert len(ran.extraction_files()) == 1  # only the good article's
     assert fake.calls_about("Kestria")
 
-    recovered = assert_recovers(tmp_path, paths, "Zorblat", ["Kestria"], "--statement-mode", mode)
+    recovered = assert_recovers(tmp_path, paths, "Zorblat", ["Kestria"])
     assert len(recovered.extraction_files()) == 2
 
 
-def test_events_failure_after_a_good_statements_answer_caches_nothing(tmp_path, fake):
-    """The statements question succeeded, the events question did not: the re-run asks both again."""
+@pytest.mark.parametrize("case", list(FAULTS))
+def test_bad_statement_answer_costs_only_that_stance_and_is_counted(tmp_path, fake, case):
+    """In article A only sentence [1] is asked about (it names Zorblat besides the
+    speaker); its speaker is settled by the text, so the statement stays, without
+    a stance, and the lost stance is counted. The article is not failed."""
+    fault, words = FAULTS[case]
+    fake.script = faulty_for("Zorblat", fault, ("statement",))
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    assert not any(line.startswith("FAILED ") for line in ran.lines), ran.output
+    asked = [c for c in fake.calls_about("Zorblat") if c.about_statements]
+    assert asked and {n for c in asked for n in c.allowed} == {1}, [c.allowed for c in asked]
+    extraction = extraction_about(ran, "Zorblat")
+    assert [(d["kind"], d["proposed"]) for d in extraction["dropped"]] == [("stance", "sentence 1")], extraction["dropped"]
+    reason = extraction["dropped"][0]["reason"]
+    for word in ["no valid answer", *words]:
+        assert word in reason, reason
+    assert "1 ungrounded or invalid item dropped" in ran.output
+    # Everything else is as a correct model gives it: 4 statements (sentence [3]
+    # holds two), the event, no stance.
+    assert sorted((s["speaker"], s["content"]) for s in extraction["statements"]) == [
+        ("Anna Berg", "We will not give up on peace"),
+        ("Anna Berg", "the talks in Zorblat would continue"),
+        ("Tomas Varga", "the army was ready"),
+        ("Tomas Varga", "the delay"),
+    ]
+    assert len(extraction["events"]) == 1 and extraction["stances"] == []
+    assert dossier_article_paths(ran.dossier()) == sorted([[str(paths[0])], [str(paths[1])]])
+    assert len(ran.extraction_files()) == 2
+
+
+def test_events_failure_after_a_good_statement_answer_caches_nothing(tmp_path, fake):
+    """The statement question succeeded, the events question did not: the re-run asks both again."""
     fake.script = faulty_for("Zorblat", lambda c: Reply(content=PROSE), ("events",))
     paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
     ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
     assert ran.code == 1, ran.output
+    assert any(c.about_statements for c in fake.calls_about("Zorblat"))
     with FakeModel(good) as fixed:
         again = run_cli(paths, tmp_path / "out" / "dossier.json", fixed.base_url, tmp_path / "cache")
         assert again.code == 0, again.output
         kinds = [c.kind for c in fixed.calls_about("Zorblat")]
-        assert "events" in kinds and any(k in STATEMENT_KINDS for k in kinds), kinds
+        assert "events" in kinds and "statement" in kinds, kinds
         assert not fixed.calls_about("Kestria")
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_speaker_not_in_the_article_is_dropped_and_counted(tmp_path, fake, mode):
+def test_pronoun_speaker_is_chosen_from_the_names_offered(tmp_path, fake):
+    """ "she said" and "he told" follow a sentence naming two people: the text does
+    not settle whom they refer to, so each question's schema offers just those two
+    names. An answer outside them is re-asked, then that statement is dropped and
+    counted; a name chosen from them becomes the statement's speaker."""
+    offered = ["Elena Rossi", "Jean Dupont"]
+
     def script(call: Call) -> Reply:
-        if call.about_statements and call.mentions("Zorblat"):
-            # sentence 2's speaker is invented, the others are right
-            items = [i if i["sentence"] != 2 else {"sentence": 2, "speaker": "Boris Johnson"} for i in good_items(call)]
-            return Reply(content=answer_with(call, items))
+        if call.about_statements and call.mentions("Orvania"):
+            if call.allowed == [2]:  # "she": the second name offered, not the default first
+                return Reply(content=statement_answer(call, speaker="Elena Rossi"))
+            if call.allowed == [4]:  # "he": a name that is not offered, every time
+                return Reply(content=statement_answer(call, speaker="Pavel Ostrov"))
         return good(call)
 
     fake.script = script
-    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
-    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--statement-mode", mode)
+    paths = articles(tmp_path, ARTICLE_PRONOUNS, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
 
     assert ran.code == 0, ran.output
-    # The validator re-asked once (attempts=2), then the invented item was dropped.
-    reasks = [c for c in fake.calls_about("Zorblat") if c.reask]
-    assert len(reasks) == 1 and reasks[0].about_statements and "Boris Johnson" in reasks[0].prompt
-    extraction = next(json.loads(p.read_text()) for p in ran.extraction_files() if "Zorblat" in p.read_text())
-    assert [d["kind"] for d in extraction["dropped"]] == ["statement"]
-    assert "Boris Johnson" in extraction["dropped"][0]["reason"]
-    assert {s["speaker"] for s in extraction["statements"]} == {"Anna Berg", "Tomas Varga"}
+    asked = [c for c in fake.calls_about("Orvania") if c.about_statements]
+    assert sorted(n for c in asked if not c.reask for n in c.allowed) == [2, 4], [c.allowed for c in asked]
+    for call in asked:  # the grammar allows only the names offered, and the question lists them
+        assert sorted(call.speakers) == offered, call.speakers
+        assert "One of: " in call.prompt and all(name in call.prompt for name in offered)
+    # The answer outside the names was re-asked once (attempts=2), then dropped.
+    reasks = [c for c in asked if c.reask]
+    assert [c.allowed for c in reasks] == [[4]], [c.allowed for c in reasks]
+    assert "Pavel Ostrov" in reasks[0].prompt
+    extraction = extraction_about(ran, "Orvania")
+    assert [(d["kind"], d["proposed"]) for d in extraction["dropped"]] == [("statement", "sentence 4")]
+    assert "no valid answer" in extraction["dropped"][0]["reason"], extraction["dropped"]
+    assert [(s["speaker"], s["content"]) for s in extraction["statements"]] == [
+        ("Elena Rossi", "The river belongs to both our peoples")]
     assert "1 ungrounded or invalid item dropped" in ran.output
-    assert all(s["speaker_name"] != "Boris Johnson" for s in ran.dossier()["statements"])
+    speakers = {s["speaker_name"] for s in ran.dossier()["statements"]}
+    assert "Elena Rossi" in speakers and not speakers & {"Jean Dupont", "Pavel Ostrov"}, speakers
 
 
 def test_timeout_fails_that_article_and_the_rest_goes_on(tmp_path, fake):
@@ -621,10 +683,9 @@ def obeys_injection(call: Call) -> Reply:
     """A model that does what the injected line says, for the injected article."""
     if call.mentions("Vellmar") and call.allowed:
         if call.about_statements:
-            items = good_items(call)
-            items[0] = {"sentence": items[0]["sentence"], "speaker": "Vladimir Putin", "stance": "support",
-                        "target": "NATO", "topic": "Azerbaijan joining NATO"}
-            return Reply(content=answer_with(call, items))
+            # The schema has no speaker field here (the text names the speaker): the extra one is ignored.
+            return Reply(content=statement_answer(call, speaker="Vladimir Putin", stance="support",
+                                                  target="NATO", topic="Azerbaijan joining NATO"))
         return Reply(content=compact({"events": good_items(call) + [
             {"sentence": call.allowed[0], "what": "Putin said Azerbaijan will join NATO", "type": "diplomatic_action",
              "by": ["Vladimir Putin"], "to": ["NATO"]}]}))

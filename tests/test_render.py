@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -369,3 +370,46 @@ def test_run_render_command_exit_2_on_invalid_dossier(tmp_path: Path, capsys) ->
     assert run_render_command(bad, "html") == 2
     err = capsys.readouterr().err
     assert err.startswith("summarise render: ") and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------
+# A statement's source, cue and content are shown apart
+# --------------------------------------------------------------------------
+
+PARTS_TEXT = "In Baku, Aliyev said the drills were a provocation."
+
+
+def _span(text: str, wanted: str) -> Evidence:
+    start = text.index(wanted)
+    return Evidence(text=wanted, start=start, end=start + len(wanted))
+
+
+def test_statement_parts_cut_the_evidence_into_source_cue_and_content():
+    from summariser.datamodel import StatementSource
+    from summariser.render import statement_parts
+
+    source = StatementSource(
+        article_id="a1", evidence=_span(PARTS_TEXT, PARTS_TEXT), kind="paraphrase", content="the drills were a provocation",
+        source_span=_span(PARTS_TEXT, "Aliyev"), cue_span=_span(PARTS_TEXT, "said"),
+        content_span=_span(PARTS_TEXT, "the drills were a provocation"),
+    )
+    parts = statement_parts(source)
+    assert "".join(text for text, _ in parts) == PARTS_TEXT
+    assert [(text, part) for text, part in parts if part] == [
+        ("Aliyev", "source"), ("said", "cue"), ("the drills were a provocation", "content"),
+    ]
+    plain = StatementSource(article_id="a1", evidence=_span(PARTS_TEXT, PARTS_TEXT), kind="paraphrase", content="x")
+    assert statement_parts(plain) == []
+
+
+def test_report_marks_a_statements_parts_in_its_evidence():
+    dossier, texts = seed_dossier()
+    statement = dossier.statements[0]
+    src = statement.sources[0]
+    words = src.evidence.text.split()
+    cue_at = src.evidence.text.index(words[1])
+    cue = Evidence(text=words[1], start=src.evidence.start + cue_at, end=src.evidence.start + cue_at + len(words[1]))
+    marked = src.model_copy(update={"cue_span": cue})
+    dossier = dossier.model_copy(update={"statements": [statement.model_copy(update={"sources": [marked, *statement.sources[1:]]}), *dossier.statements[1:]]})
+    page = render_html(dossier, texts)
+    assert f'<span class="part-cue" title="cue">{html.escape(words[1])}</span>' in page

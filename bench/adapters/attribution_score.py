@@ -22,6 +22,11 @@ Rules (bench/eval_attribution.py reports all three figures):
   they, it, we, I, ...; see PRONOUNS) on EITHER side, or an absent speaker on
   either side, is accepted as matching the other.
 * Content-only: speakers ignored.
+* Strict, name or mention: as strict, but a prediction may also match by its
+  source mention (``Item.mention``: the words the text uses for the source,
+  "he", "the senator"), since PolNeAR's gold source is that mention, not the
+  person it refers to: a system that resolves "he" to "Trump" is right under
+  this rule and wrong under strict.
 
 Matching (per document, separately for each of the three rules): every
 (prediction, gold) pair that satisfies the rule is a candidate; candidates are
@@ -67,7 +72,7 @@ PRONOUNS = frozenset(
     """.split()
 )
 
-RULES = ("strict", "pronoun_lenient", "content_only")
+RULES = ("strict", "strict_mention", "pronoun_lenient", "content_only")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Item:
     speaker: str | None
     content: str
     ref: str = ""  # free-form pointer back to the source record (id, offsets), for reports
+    mention: str | None = None  # predictions: the text's own words for the source ("he"), if known
 
 
 @dataclass
@@ -172,13 +178,16 @@ def speaker_matches_lenient(a: str | None, b: str | None) -> bool:
     return speaker_matches(a, b)
 
 
-def _rule_speaker(rule: str) -> Callable[[str | None, str | None], bool]:
+def _rule_speaker(rule: str) -> Callable[[Item, Item], bool]:
     if rule == "strict":
-        return speaker_matches
+        return lambda p, g: speaker_matches(p.speaker, g.speaker)
+    if rule == "strict_mention":
+        return lambda p, g: speaker_matches(p.speaker, g.speaker) or (
+            p.mention is not None and speaker_matches(p.mention, g.speaker))
     if rule == "pronoun_lenient":
-        return speaker_matches_lenient
+        return lambda p, g: speaker_matches_lenient(p.speaker, g.speaker)
     if rule == "content_only":
-        return lambda a, b: True
+        return lambda p, g: True
     raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
 
 
@@ -194,7 +203,7 @@ def greedy_match(predicted: Sequence[Item], gold: Sequence[Item], rule: str = "s
         (i, j): (content_score(p.content, g.content), _jaccard(p.content, g.content))
         for i, p in enumerate(predicted)
         for j, g in enumerate(gold)
-        if content_matches(p.content, g.content) and speaker_ok(p.speaker, g.speaker)
+        if content_matches(p.content, g.content) and speaker_ok(p, g)
     }
     return _one_to_one(ranked(keys))
 
