@@ -29,13 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from bench.adapters.attribution_score import RULES, Item, content_score, micro_average, score_document  # noqa: E402
+from bench.adapters.attribution_score import RULE_LABELS, RULES, Item, content_score, micro_average, score_document  # noqa: E402
 from bench.adapters.polnear import candidate_ids, gold_items, load_documents, sample_ids  # noqa: E402
 
 TUNE_SEED = 71553
 TUNE_SIZE = 80
 DEFAULT_DIR = "/work/polnear/data/train"
-LABELS = {"strict": "strict", "pronoun_lenient": "pronoun-lenient", "content_only": "content-only"}
 
 
 def tune_ids(folder: str) -> list[str]:
@@ -58,7 +57,8 @@ def predict(text: str) -> list[tuple[Item, object]]:
     for candidate in speech_candidates(doc, sentences, article.excluded):
         speaker = candidate.speaker or (candidate.choices[0] if candidate.choices else None)
         a = candidate.attribution
-        items.append((Item(speaker=speaker, content=a.content.text, ref=f"{a.content.start}-{a.content.end}"), candidate))
+        items.append((Item(speaker=speaker, content=a.content.text, ref=f"{a.content.start}-{a.content.end}",
+                            mention=a.source.text if a.source else None), candidate))
     return items
 
 
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     print(f"{'tune' if args.tune else 'sample'}: {len(ids)} docs, {n_gold} gold, {n_pred} predicted, {elapsed:.1f} s")
     for rule in RULES:
         c = totals[rule]
-        print(f"  {LABELS[rule]:16s} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  (tp {c.tp} fp {c.fp} fn {c.fn})")
+        print(f"  {RULE_LABELS[rule]:24s} P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  (tp {c.tp} fp {c.fp} fn {c.fn})")
     if args.errors:
         rng = random.Random(args.seed)
         print(f"\n=== missed gold ({len(missed)}; {args.rule}) ===")

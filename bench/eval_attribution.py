@@ -51,11 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from bench.adapters.corpus_run import ROOT, description_parser, find_summarise, run_summarise  # noqa: E402
 from bench.adapters.corpus_run import split_passthrough  # noqa: E402
-from bench.adapters.attribution_score import RULES, DocScore, Item, micro_average, score_document  # noqa: E402
+from bench.adapters.attribution_score import RULE_LABELS, RULES, DocScore, Item, micro_average, score_document  # noqa: E402
 from bench.adapters.polnear import PolnearDoc, PolnearMissing, gold_items, load_sample  # noqa: E402
-
-RULE_LABELS = {"strict": "strict", "strict_mention": "strict, name or mention", "pronoun_lenient": "pronoun-lenient",
-               "content_only": "content-only"}
 
 
 # --------------------------------------------------------------------------

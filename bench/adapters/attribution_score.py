@@ -73,6 +73,8 @@ PRONOUNS = frozenset(
 )
 
 RULES = ("strict", "strict_mention", "pronoun_lenient", "content_only")
+RULE_LABELS = {"strict": "strict", "strict_mention": "strict, name or mention", "pronoun_lenient": "pronoun-lenient",
+               "content_only": "content-only"}
 
 
 @dataclass(frozen=True)
