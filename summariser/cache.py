@@ -26,7 +26,7 @@ log = logging.getLogger("summariser.cache")
 
 CACHE_DIR_ENV = "SUMMARISER_CACHE_DIR"
 # Bump when extraction code changes what it builds from the same answers.
-EXTRACTOR_VERSION = "2"  # 2: names respelled as the article writes them; addressees by rule
+EXTRACTOR_VERSION = "3"  # 3: statements from syntax (attributions), stance targets limited to named actors
 
 
 def default_cache_dir() -> Path:

@@ -50,7 +50,7 @@ from .questions import (
     events_question,
     speech_question,
 )
-from .rules import entities_of, event_from, stance_from, statement_from
+from .rules import entities_of, event_from, same_side, speaker_role, stance_from, statement_from
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
@@ -422,8 +422,9 @@ def _statement_act(
         act = SpeechAct(sentence=number, speaker=speaker, stance=answer.stance, target=answer.target, topic=answer.topic)
         return repair_speech_act(act, ctx)
 
-    if candidate.speaker is not None and not candidate.targets:
-        # Nothing for the model to say: the speaker is settled and no other actor is named.
+    targets = _stance_targets(candidate, ctx.article)
+    if candidate.speaker is not None and not targets:
+        # Nothing for the model to say: the speaker is settled and names no other side.
         act, problems = checked(SpeechStance(), ctx)
         if act is None:
             return None, [Dropped(kind="statement", reason="; ".join(problems), proposed=candidate.speaker)]
@@ -432,9 +433,9 @@ def _statement_act(
     question = render(
         "statement.j2", number=number, text=candidate.sentence.text, speaker=candidate.speaker,
         source=attribution.source.text if attribution.source else "", content=attribution.content.text,
-        choices=candidate.choices, targets=candidate.targets,
+        choices=candidate.choices, targets=targets,
     )
-    asked = asker.ask("statement", speech_question(candidate.choices, candidate.targets), asker.messages(block, question), ctx,
+    asked = asker.ask("statement", speech_question(candidate.choices, targets), asker.messages(block, question), ctx,
                       settings.statement_max_tokens, checked, sentence=number, drop_invalid=True)
     if asked.items or candidate.speaker is None:
         return (asked.items[0] if asked.items else None), asked.dropped
@@ -442,6 +443,16 @@ def _statement_act(
     # stands without a stance, and what was lost is counted as a stance.
     act, _ = checked(SpeechStance(), ctx)
     return act, [d.model_copy(update={"kind": "stance"}) for d in asked.dropped]
+
+
+def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, ...]:
+    """The actors a stance may be toward: those the sentence names, less the
+    speaker's own side when the text settles the speaker (a stance toward one's
+    own side is none, so it is not offered)."""
+    if candidate.speaker is None:
+        return candidate.targets
+    role = speaker_role(article.text, candidate.speaker)
+    return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
 
 
 def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropped]) -> list:
