@@ -1,16 +1,21 @@
 """Extraction: one article in, one grounded ArticleExtraction out.
 
-For each chunk of the article (short articles are one chunk) the model is
-asked three narrow questions through instructor, in the order that lets
-llama.cpp reuse the article's prompt prefix:
+The linguistic pre-pass parses the article once (spaCy) and finds every
+attribution (cue, source, content, with offsets). Then, for each chunk of the
+article (short articles are one chunk), the model is asked narrow questions
+through instructor, in the order that lets llama.cpp reuse the article's
+prompt prefix:
 
-1. statements - which candidate sentences report speech, who spoke, and the
-   position it shows toward another actor, if any (the stance);
+1. statements - one short question per attribution the text leaves open:
+   whom a pronoun or description refers to (a choice among the names just
+   before it) and the stance it shows toward an actor the sentence names;
+   an attribution whose speaker the text names, in a sentence naming no other
+   side, is not asked about at all;
 2. events     - which sentences report something that happened.
 
 A stance's holder is the speaker's side, set by rule from the speaker's role
 as written ('Azerbaijani President' -> Azerbaijan), so a small model cannot
-get its direction backwards; the model only names the other actor.
+get its direction backwards; the model only picks the other actor.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always

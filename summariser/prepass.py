@@ -255,7 +255,9 @@ def _speaker_type(doc: Doc, attribution: Attribution, speaker: str | None) -> Sp
             and _without_article(attribution.source.text) == speaker and attribution.source_type == "person":
         return "unnamed"  # "a spokesman said": a person the article does not name
     if attribution.source_kind == "pronoun":
-        return "person" if attribution.source_type == "person" else "unnamed"
+        # "he"/"she" is a person; "it"/"they" resolve to the organisations and
+        # states named before them.
+        return "person" if attribution.source_type == "person" else "organization"
     return _SPEAKER_TYPE[attribution.source_type]
 
 
