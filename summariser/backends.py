@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import threading
 import time
-from dataclasses import dataclass, field
+import weakref
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+import httpcore2
 import httpx2
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -48,18 +54,51 @@ class BackendError(RuntimeError):
 # --------------------------------------------------------------------------
 
 
-@dataclass
 class Meter:
-    """Counts every model call and its tokens; the pipeline reads it per article."""
+    """Counts every model call and its tokens.
 
-    usage: Usage = field(default_factory=Usage)
+    Calls may come from many threads at once. Besides the backend's own total,
+    each call is added to every meter opened with ``counting_calls()`` in the
+    calling context, which is how an article gets the usage of its own calls
+    when several articles are in flight.
+    """
+
+    def __init__(self) -> None:
+        self._usage = Usage()
+        self._lock = threading.Lock()
+
+    @property
+    def usage(self) -> Usage:
+        return self._usage
+
+    def add(self, usage: Usage) -> None:
+        with self._lock:
+            self._usage = self._usage + usage
 
     def record(self, prompt_tokens: int, completion_tokens: int, seconds: float, status: int) -> None:
-        self.usage = self.usage + Usage(calls=1, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+        call = Usage(calls=1, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+        self.add(call)
+        for scope in _scopes.get():
+            scope.add(call)
         log.info(
             "model call: status %s, %d prompt + %d completion tokens, %.1fs",
             status, prompt_tokens, completion_tokens, seconds,
         )
+
+
+_scopes: ContextVar[tuple[Meter, ...]] = ContextVar("summariser_meter_scopes", default=())
+
+
+@contextmanager
+def counting_calls() -> Iterator[Meter]:
+    """A meter of the calls made in this context (threads started with
+    ``contextvars.copy_context()`` from it included), whatever else runs."""
+    meter = Meter()
+    token = _scopes.set((*_scopes.get(), meter))
+    try:
+        yield meter
+    finally:
+        _scopes.reset(token)
 
 
 def _usage_of(body: bytes) -> tuple[int, int]:
@@ -91,6 +130,100 @@ class MeteringTransport(httpx2.BaseTransport):
             log.debug("model answer: %s", _answer_text(body))
         self.meter.record(prompt, completion, time.perf_counter() - started, response.status_code)
         return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+# --------------------------------------------------------------------------
+# What may be in flight
+# --------------------------------------------------------------------------
+
+
+class Cancelled(Exception):
+    """The run was interrupted: a request not yet sent is not sent."""
+
+
+class RateLimiter:
+    """Spaces request starts so that at most ``per_minute`` start in a minute.
+
+    Shared by every thread of a run; the waiting is done outside the lock, and
+    an interrupted run stops waiting at once."""
+
+    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic):
+        if not per_minute > 0:
+            raise ValueError("requests per minute must be above 0")
+        self.interval = 60.0 / per_minute
+        self.clock = clock
+        self._next = float("-inf")
+        self._lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Reserve the next start; how long to wait for it."""
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+            return start - now
+
+
+class AbortableNetwork(httpcore2.NetworkBackend):
+    """The sockets of a connection pool, kept so that ``abort`` can cut them.
+
+    Closing an httpx client does not wake a thread blocked reading an answer;
+    shutting its socket down does, and the read fails at once."""
+
+    def __init__(self, inner: httpcore2.NetworkBackend | None = None):
+        self.inner = inner or httpcore2.SyncBackend()
+        self._streams: weakref.WeakSet = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def _kept(self, stream: httpcore2.NetworkStream) -> httpcore2.NetworkStream:
+        with self._lock:
+            self._streams.add(stream)
+        return stream
+
+    def connect_tcp(self, *args, **kwargs) -> httpcore2.NetworkStream:
+        return self._kept(self.inner.connect_tcp(*args, **kwargs))
+
+    def connect_unix_socket(self, *args, **kwargs) -> httpcore2.NetworkStream:
+        return self._kept(self.inner.connect_unix_socket(*args, **kwargs))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+    def abort(self) -> None:
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            sock = stream.get_extra_info("socket")
+            try:
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+
+class GateTransport(httpx2.BaseTransport):
+    """At most ``slots`` requests in flight, optionally at most N a minute, none after cancel.
+
+    It sits inside the retry loop, so each attempt takes a slot and the backoff
+    between attempts holds none."""
+
+    def __init__(self, inner: httpx2.BaseTransport, slots: threading.Semaphore, cancelled: threading.Event,
+                 limiter: RateLimiter | None = None):
+        self.inner = inner
+        self.slots = slots
+        self.cancelled = cancelled
+        self.limiter = limiter
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self.limiter is not None and self.cancelled.wait(self.limiter.delay()):
+            raise Cancelled("the run was interrupted")
+        with self.slots:
+            if self.cancelled.is_set():
+                raise Cancelled("the run was interrupted")
+            return self.inner.handle_request(request)
 
     def close(self) -> None:
         self.inner.close()
@@ -133,13 +266,16 @@ class RetryTransport(httpx2.BaseTransport):
         attempts: int = 3,
         base_wait: float = 1.0,
         max_wait: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        cancelled: threading.Event | None = None,
     ):
         self.inner = inner
         self.attempts = max(1, attempts)
         self.base_wait = base_wait
         self.max_wait = max_wait
-        self.sleep = sleep
+        self.cancelled = cancelled or threading.Event()
+        # The wait between attempts ends at once when the run is interrupted.
+        self.sleep = sleep or self.cancelled.wait
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -165,7 +301,7 @@ class RetryTransport(httpx2.BaseTransport):
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(lambda exc: _is_transient(exc) and not self.cancelled.is_set()),
             before_sleep=self._before_sleep,
             sleep=self.sleep,
             reraise=True,
@@ -331,21 +467,40 @@ class BackendOptions:
     attempts: int = 3
     timeout: float = DEFAULT_TIMEOUT
     record_dir: Path | None = None
+    concurrency: int | None = None  # requests in flight at once, across all articles [default: the backend's]
+    max_rpm: float | None = None  # request starts per minute, for paid APIs' rate limits
 
 
 class Backend:
     """One model reachable through the openai client."""
 
     model_id: str = ""
+    # Requests in flight when the user does not say: a server answers many at once.
+    default_concurrency: int = 8
 
     def __init__(self, options: BackendOptions | None = None):
         self.options = options or BackendOptions()
         self.meter = Meter()
+        self.concurrency = max(1, self.options.concurrency or self.default_concurrency)
+        self.cancelled = threading.Event()
+        self._slots = threading.Semaphore(self.concurrency)
+        self._limiter = RateLimiter(self.options.max_rpm) if self.options.max_rpm else None
+        self._sockets = AbortableNetwork()
         self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
 
     # Subclasses say where requests go.
     def _base_transport(self) -> httpx2.BaseTransport:
-        return httpx2.HTTPTransport()
+        return self._network()
+
+    def _network(self) -> httpx2.HTTPTransport:
+        """Enough pooled connections for every request the gate lets through,
+        on sockets that ``cancel`` can cut."""
+        slots = self.concurrency
+        transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=slots + 4, max_keepalive_connections=slots))
+        # httpx takes no network backend of its own; its pool (httpcore) does.
+        transport._pool._network_backend = self._sockets
+        return transport
 
     def _base_url(self) -> str:
         raise NotImplementedError
@@ -357,24 +512,37 @@ class Backend:
         return self.model_id
 
     def client(self) -> openai.OpenAI:
-        if self._client is None:
-            transport: httpx2.BaseTransport = self._base_transport()
-            if self.options.record_dir is not None:
-                transport = RecordingTransport(transport, self.options.record_dir)
-            transport = MeteringTransport(transport, self.meter)
-            transport = RetryTransport(transport, attempts=self.options.attempts)
-            http = httpx2.Client(transport=transport, timeout=self.options.timeout)
-            # Retries live in our transport, where they are logged and metered.
-            self._client = openai.OpenAI(
-                base_url=self._base_url(), api_key=self._api_key(), http_client=http, max_retries=0,
-                timeout=self.options.timeout,
-            )
-        return self._client
+        """The one client of this backend, shared by every thread (built on first use)."""
+        with self._client_lock:
+            if self._client is None:
+                if self.cancelled.is_set():
+                    raise Cancelled("the run was interrupted")
+                transport: httpx2.BaseTransport = self._base_transport()
+                if self.options.record_dir is not None:
+                    transport = RecordingTransport(transport, self.options.record_dir)
+                transport = MeteringTransport(transport, self.meter)
+                transport = GateTransport(transport, self._slots, self.cancelled, self._limiter)
+                transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled)
+                http = httpx2.Client(transport=transport, timeout=self.options.timeout)
+                # Retries live in our transport, where they are logged and metered.
+                self._client = openai.OpenAI(
+                    base_url=self._base_url(), api_key=self._api_key(), http_client=http, max_retries=0,
+                    timeout=self.options.timeout,
+                )
+            return self._client
+
+    def cancel(self) -> None:
+        """Stop: nothing more is sent, and requests in flight are cut off (their
+        connections are closed), so an interrupted run does not wait for answers."""
+        self.cancelled.set()
+        self._sockets.abort()
+        self.close()
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     def __enter__(self) -> "Backend":
         return self
@@ -401,7 +569,13 @@ class EndpointBackend(Backend):
 
 
 class EmbeddedBackend(Backend):
-    """The embedded model; the server starts on first use, so a fully cached run never loads it."""
+    """The embedded model; the server starts on first use, so a fully cached run never loads it.
+
+    The server gets one slot per request in flight. One by default: on a
+    small CPU the time goes into generated tokens, which batching barely
+    speeds up, and a single slot reuses each article's prompt prefix."""
+
+    default_concurrency = 1
 
     def __init__(
         self,
@@ -424,13 +598,14 @@ class EmbeddedBackend(Backend):
         self._server = None
 
     def _base_transport(self) -> httpx2.BaseTransport:
-        return CompactJsonTransport(httpx2.HTTPTransport())
+        return CompactJsonTransport(self._network())
 
     def _base_url(self) -> str:
         from .embedded import EmbeddedServer, resolve_model_path
 
         path = resolve_model_path(self.model_name, progress=self._joining)
-        self._server = EmbeddedServer(path, threads=self.threads, model_id=self.model_id, verbose=self.verbose, log=self.say)
+        self._server = EmbeddedServer(path, threads=self.threads, slots=self.concurrency, model_id=self.model_id,
+                                      verbose=self.verbose, log=self.say)
         self._server.start()
         return self._server.base_url
 

@@ -20,6 +20,7 @@ from .articles import DEFAULT_MAX_CHARS
 from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
 from .extract import ExtractionSettings
+from .formatting import count_noun
 from .pipeline import Outcome, RunOptions, run, summary_lines
 from . import pipeline
 
@@ -67,9 +68,11 @@ def choose_backend(
     timeout: float,
     say,
     verbose: bool,
+    concurrency: int | None = None,
+    max_rpm: float | None = None,
 ) -> Backend:
     """Which model to talk to: replay files, an endpoint, or the embedded model (the default)."""
-    options = BackendOptions(attempts=attempts, timeout=timeout, record_dir=record)
+    options = BackendOptions(attempts=attempts, timeout=timeout, record_dir=record, concurrency=concurrency, max_rpm=max_rpm)
     if replay is not None:
         return ReplayBackend(replay, model or "qwen2.5-coder-1.5b", options)
     if model_path is not None or local or not (base_url or api_key):
@@ -91,9 +94,11 @@ class RichProgress(pipeline.Progress):
         )
         self.task = None
         self.counts = {"cached": 0, "extracted": 0, "failed": 0}
+        self.questions = 0  # answered so far, in finished and current articles
 
     def _fields(self) -> str:
-        return f"cached {self.counts['cached']} · new {self.counts['extracted']} · failed {self.counts['failed']}"
+        return (f"cached {self.counts['cached']} · new {self.counts['extracted']} · failed {self.counts['failed']}"
+                f" · {count_noun(self.questions, 'question')} answered")
 
     def started(self, total: int) -> None:
         self.bar.start()
@@ -101,6 +106,10 @@ class RichProgress(pipeline.Progress):
 
     def article_started(self, label: str) -> None:
         self.bar.update(self.task, description=f"{Path(label).name[:40]}")
+
+    def question_answered(self, label: str) -> None:
+        self.questions += 1  # called from worker threads: a lost count only blurs the display
+        self.bar.update(self.task, counts=self._fields())
 
     def article_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -142,6 +151,13 @@ def run_command(
     attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
+    concurrency: Optional[int] = typer.Option(
+        None, "--concurrency", "-j", envvar="SUMMARISER_CONCURRENCY", min=1,
+        help="Model requests in flight at once, across articles and within one \\[default: 8 for --base-url/OpenAI; "
+             "1 for the embedded model, whose server gets one slot per request in flight]."),
+    max_rpm: Optional[float] = typer.Option(
+        None, "--max-rpm", envvar="SUMMARISER_MAX_RPM", min=0.001,
+        help="Start at most this many model requests a minute (keeps a paid API under its rate limit)."),
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
@@ -166,6 +182,7 @@ def run_command(
     backend = choose_backend(
         base_url=base_url, api_key=api_key, model=model, model_path=model_path, local=local, replay=replay,
         record=record, threads=threads, attempts=http_attempts, timeout=timeout, say=progress.say, verbose=verbose,
+        concurrency=concurrency, max_rpm=max_rpm,
     )
     options = RunOptions(
         output=output,
@@ -173,6 +190,7 @@ def run_command(
         max_chars=max_chars,
         settings=ExtractionSettings(attempts=attempts),
         use_cache=not no_cache,
+        concurrency=backend.concurrency,
     )
     cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())
     try:

@@ -486,6 +486,7 @@ class EmbeddedServer:
         *,
         threads: int | None = None,
         ctx_size: int = 8192,
+        slots: int = 1,
         model_id: str | None = None,
         verbose: bool = False,
         log: LogCallback | None = None,
@@ -493,7 +494,8 @@ class EmbeddedServer:
     ) -> None:
         self.model_path = Path(model_path)
         self.threads = threads or available_cores()
-        self.ctx_size = ctx_size
+        self.ctx_size = ctx_size  # per slot
+        self.slots = max(1, slots)
         self.model_id = model_id or self.model_path.stem
         self.verbose = verbose
         self._log = log
@@ -570,11 +572,14 @@ class EmbeddedServer:
         params.model_alias = {self.model_id}  # the name /v1/models reports
         params.hostnames = [self.HOST]  # never reachable from outside this machine
         params.port = 0  # the OS picks a free port: no races with other runs
-        params.n_ctx = self.ctx_size
-        # One slot: requests run one after another, and the slot keeps the
-        # previous prompt's KV cache, so calls sharing a prefix (same article,
-        # same instructions) only pay for the new tokens.
-        params.n_parallel = 1
+        # llama.cpp divides the context among the slots: each gets ctx_size.
+        params.n_ctx = self.ctx_size * self.slots
+        # One slot by default: requests run one after another, and the slot
+        # keeps the previous prompt's KV cache, so calls sharing a prefix (same
+        # article, same instructions) only pay for the new tokens. More slots
+        # answer several questions at once (batched decoding), which on a
+        # small CPU gains little and gives slightly different numerics.
+        params.n_parallel = self.slots
         params.cache_prompt = True
         # Host-RAM copies of earlier prompts' KV state (for coming back to an
         # article after another). llama.cpp's default allows 8 GiB; a

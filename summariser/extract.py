@@ -29,16 +29,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 import instructor
 import openai
 from pydantic import BaseModel, ValidationError
 
 from .articles import Article
-from .backends import Backend, BackendError
+from .backends import Backend, BackendError, Cancelled, Meter, counting_calls
 from .entities import normalise_text
 from .grounding import is_grounded
 from .nlp import parse
@@ -66,6 +66,25 @@ from .datamodel import ArticleExtraction, Dropped, Usage
 log = logging.getLogger("summariser.extract")
 
 Answer = TypeVar("Answer", bound=BaseModel)
+T = TypeVar("T")
+
+
+def in_order(questions: list[Callable[[], T]]) -> list[T]:
+    """Ask one question after another (what a single-slot model wants: each
+    question reuses the prompt prefix the previous one left in its cache)."""
+    return [ask() for ask in questions]
+
+
+@dataclass(frozen=True)
+class QuestionRunner:
+    """How one article's independent questions are asked, and who hears of each answer.
+
+    ``fan_out`` takes questions (functions without arguments) and returns
+    their answers in the same order, however it runs them; the pipeline passes
+    one backed by a thread pool when several requests may be in flight."""
+
+    fan_out: Callable[[list[Callable[[], T]]], list[T]] = in_order
+    answered: Callable[[], None] = field(default=lambda: None)
 
 
 @dataclass(frozen=True)
@@ -162,10 +181,13 @@ class _InvalidAnswer(Exception):
 class Asker:
     """Asks one article's questions through instructor, salvaging what it can."""
 
-    def __init__(self, backend: Backend, article: Article, settings: ExtractionSettings):
+    def __init__(self, backend: Backend, article: Article, settings: ExtractionSettings, meter: Meter,
+                 answered: Callable[[], None] = lambda: None):
         self.backend = backend
         self.article = article
         self.settings = settings
+        self.meter = meter  # this article's calls only
+        self.answered = answered
         self.client = instructor.from_openai(backend.client(), mode=instructor.Mode.JSON_SCHEMA)
 
     def messages(self, article_block: str, question: str) -> list[dict[str, str]]:
@@ -199,6 +221,8 @@ class Asker:
             problem = invalid.problem
             reason = problem if problem.startswith("no valid answer") else f"no valid answer: {problem}"
             return Asked([], [Dropped(kind=_singular(kind), reason=reason, proposed=f"sentence {sentence}")])
+        finally:
+            self.answered()
 
     def _ask(self, kind, response_model, messages, ctx, max_tokens, repair, sentence) -> Asked:
         try:
@@ -226,6 +250,8 @@ class Asker:
 
     def _api_failure(self, kind: str, exc: openai.APIError) -> Exception:
         """BackendError when the model cannot be used at all, else this article's ExtractionError."""
+        if self.backend.cancelled.is_set():  # the run stopped (its requests were cut off): not the server's fault
+            return Cancelled("the run was interrupted")
         if _error_type(exc) == "replay_miss":
             # A request that was never recorded: this article's, not the model's, problem.
             return self._error(kind, f"{_api_message(exc)} — re-record, or run without --replay")
@@ -272,7 +298,7 @@ class Asker:
         return Asked(kept, dropped)
 
     def _error(self, question: str, problem: str) -> ExtractionError:
-        return ExtractionError(self.article, question, problem, self.backend.meter.usage)
+        return ExtractionError(self.article, question, problem, self.meter.usage)
 
 
 def _error_type(exc: openai.APIError) -> str | None:
@@ -351,15 +377,25 @@ def _budget(ceiling: int, items: int, cap: int) -> int:
     return min(ceiling, 40 + 100 * min(items, cap))
 
 
-def extract_article(article: Article, backend: Backend, settings: ExtractionSettings | None = None) -> ArticleExtraction:
+def extract_article(
+    article: Article,
+    backend: Backend,
+    settings: ExtractionSettings | None = None,
+    runner: QuestionRunner | None = None,
+) -> ArticleExtraction:
     """Ask the model about one article and build its grounded extraction.
 
     Raises ExtractionError when a question gets no usable answer, and
-    BackendError when the model cannot be used at all.
+    BackendError when the model cannot be used at all. The usage recorded is
+    this article's own calls, whatever else is in flight.
     """
-    settings = settings or ExtractionSettings()
-    usage_before = backend.meter.usage
-    asker = Asker(backend, article, settings)
+    with counting_calls() as meter:
+        return _extract(article, backend, settings or ExtractionSettings(), runner or QuestionRunner(), meter)
+
+
+def _extract(article: Article, backend: Backend, settings: ExtractionSettings, runner: QuestionRunner,
+             meter: Meter) -> ArticleExtraction:
+    asker = Asker(backend, article, settings, meter, runner.answered)
     doc = parse(article.text)
     sentences = split_sentences(article, doc)
     by_number = {s.number: s for s in sentences}
@@ -372,27 +408,52 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         ctx = QuestionContext(article=article, sentences={s.number: s for s in chunk})
         block = render("article.j2", title=article.meta.title, published=article.meta.published, sentences=numbered(chunk))
 
-        for candidate in candidates:
-            content = candidate.attribution.content
-            if candidate.sentence.number not in ctx.sentences or any(k[:2] == (content.start, content.end) for k in spoken):
-                continue
-            act, lost = _statement_act(asker, block, candidate, ctx, settings)
-            dropped += lost
-            if act is not None:
-                spoken.setdefault((content.start, content.end, act.speaker.casefold()), (candidate, act))
-
         # Sentences with a word for a happening are pointed out, and bound how
         # many events may be listed; the cue words are English, so a chunk
         # without any (another language) is still asked, for a few.
         cued = [s.number for s in chunk if s.event_cue]
         limit = min(settings.events_limit, max(len(cued), _EVENTS_WITHOUT_CUES), len(chunk))
-        asked = asker.ask(
-            "events", events_question([s.number for s in chunk], limit),
-            asker.messages(block, render("events.j2", candidates=_cited(cued))),
-            ctx, _budget(settings.events_max_tokens, limit, limit), repair_happening,
-        )
-        dropped += asked.dropped
-        for happening in asked.items:
+
+        def events_question_of_chunk(block=block, ctx=ctx, cued=cued, limit=limit) -> Asked:
+            return asker.ask(
+                "events", events_question([s.number for s in chunk], limit),
+                asker.messages(block, render("events.j2", candidates=_cited(cued))),
+                ctx, _budget(settings.events_max_tokens, limit, limit), repair_happening,
+            )
+
+        # The statement questions and the events question are independent: they
+        # go out together, and answers are taken in candidate order, so the
+        # result is the same however they are run.
+        pending = [c for c in candidates if c.sentence.number in ctx.sentences]
+        events_asked: Asked | None = None
+        while pending or events_asked is None:
+            answered = {(k[0], k[1]) for k in spoken}
+            round_, later, spans = [], [], set()
+            for candidate in pending:
+                span = (candidate.attribution.content.start, candidate.attribution.content.end)
+                if span in answered:
+                    continue
+                # Two attributions of the same words: the second is asked only
+                # if the first gave no statement (as when asked one by one).
+                (later if span in spans else round_).append(candidate)
+                spans.add(span)
+            questions: list[Callable[[], object]] = [
+                (lambda c=c, block=block, ctx=ctx: _statement_act(asker, block, c, ctx, settings)) for c in round_
+            ]
+            if events_asked is None:
+                questions.append(events_question_of_chunk)
+            answers = runner.fan_out(questions)
+            if events_asked is None:
+                events_asked = answers.pop()
+            for candidate, (act, lost) in zip(round_, answers):
+                dropped += lost
+                content = candidate.attribution.content
+                if act is not None:
+                    spoken.setdefault((content.start, content.end, act.speaker.casefold()), (candidate, act))
+            pending = later
+
+        dropped += events_asked.dropped
+        for happening in events_asked.items:
             happenings.setdefault((happening.sentence, normalise_text(happening.what)), happening)
 
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
@@ -402,7 +463,6 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
     )
-    usage = backend.meter.usage - usage_before
     return ArticleExtraction(
         article=article.meta,
         statements=sorted(statements, key=_item_order),
@@ -410,7 +470,7 @@ def extract_article(article: Article, backend: Backend, settings: ExtractionSett
         stances=sorted(stances, key=_item_order),
         entities=entities_of(statements, events, stances),
         dropped=sorted(dropped, key=lambda d: (d.kind, d.reason, d.proposed)),
-        usage=usage,
+        usage=meter.usage,
         model=backend.model_id,
         prompt_version=prompt_version(),
     )

