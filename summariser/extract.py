@@ -55,13 +55,15 @@ from .questions import (
     events_question,
     speech_question,
 )
-from .rules import entities_of, event_from, same_side, speaker_role, stance_from, statement_from
+from .rules import (
+    distinct_stances, entities_of, event_from, polarity_conflict, same_side, speaker_role, stance_from, statement_from,
+)
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 except ImportError:  # pragma: no cover - older layouts
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from .datamodel import ArticleExtraction, Dropped, Usage
+from .datamodel import ArticleExtraction, Dropped, Stance, Usage
 
 log = logging.getLogger("summariser.extract")
 
@@ -458,7 +460,8 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
 
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
-    stances = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
+    stances = distinct_stances(_words_agree([s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None],
+                                            article, dropped))
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
@@ -518,6 +521,18 @@ def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, 
         return candidate.targets
     role = speaker_role(article.text, candidate.speaker)
     return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
+
+
+def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
+    """Stances whose polarity the words next to their target do not contradict; the others are counted."""
+    kept = []
+    for stance in stances:
+        conflict = polarity_conflict(stance, article.text[stance.evidence.start:stance.evidence.end])
+        if conflict is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=conflict, proposed=_abbreviate(stance)))
+    return kept
 
 
 def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropped]) -> list:

@@ -143,16 +143,10 @@ TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("accusation", r"\b(?:accus|alleg|claim|blame)"),
     )
 )
-# The labels the model reaches for when unsure.
-_CATCH_ALL_TYPES = frozenset({"accusation", "attack", "other"})
-
-
 def settle_event_type(model_type: str, sentence: str) -> str:
-    """The model's event type, unless it is a catch-all the sentence's words
-    do not support and they name a more specific kind of happening."""
+    """The model's event type, unless the sentence has no word for that kind of
+    happening and does name another kind (the first in TYPE_CUES' order)."""
     cues = dict(TYPE_CUES)
-    if model_type not in _CATCH_ALL_TYPES:
-        return model_type
     if model_type in cues and cues[model_type].search(sentence):
         return model_type
     for event_type, cue in TYPE_CUES:
@@ -251,6 +245,8 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     target = _clean_name(act.target) or addressee_in(sentence.text, speaker)
     if target is None or same_side(target, speaker, role):
         return None
+    # A demonym or a capital stands for its state ("Iranian", "Tel Aviv").
+    target = state_of(normalise_text(target)) or target
     holder = speaker_side(speaker, role) or speaker
     if holder.casefold() == target.casefold():
         return None
@@ -263,6 +259,62 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
         date_text=sentence.dates[0] if sentence.dates else None,
         evidence=evidence_at(article.text, sentence.start, sentence.end),
     )
+
+
+# Words that take a side toward whoever is named next to them. A stance whose
+# polarity the words near its target contradict (the model says 'support' of
+# "the threat that Iran poses") is dropped and counted, not kept or flipped:
+# the words alone do not say which way the position really goes.
+_AGAINST_WORDS = re.compile(
+    r"\b(?:threat\w*|condemn\w*|critici[sz]\w*|accus\w*|blam\w*|violat\w*|crimes?|aggress\w*|hostil\w*|"
+    r"double standards|sanction\w*|blow to|denounc\w*|veto\w*|overrid\w*|end (?:his|her|its|their) campaign)\b",
+    re.I,
+)
+_FOR_WORDS = re.compile(
+    r"\b(?:prais\w*|welcom\w*|thank\w*|support\w*|cooperat\w*|partner\w*|friend\w*|respect for|"
+    r"commitment to|ally|allies|alliance|congratulat\w*|ties with)\b",
+    re.I,
+)
+_NEAR = 60  # characters either side of the target's mention
+
+
+def _mentions(actor: str, text: str) -> list[tuple[int, int]]:
+    """Where the text names ``actor``: its own spelling, or a demonym or capital of the same state."""
+    spans = [m.span() for m in re.finditer(r"\b" + re.escape(actor) + r"\b", text, re.I)]
+    words = list(re.finditer(r"[A-Z][\w\-’']+", text))
+    pairs = [(a.start(), b.end()) for a, b in zip(words, words[1:]) if text[a.end():b.start()] == " "]  # "Tel Aviv"
+    for start, end in [w.span() for w in words] + pairs:
+        if state_of(normalise_text(text[start:end])) == actor:
+            spans.append((start, end))
+    return spans
+
+
+def polarity_conflict(stance: Stance, sentence: str) -> str | None:
+    """Why the words next to the stance's target contradict its polarity; None when they do not."""
+    if stance.polarity not in ("support", "oppose"):
+        return None
+    against = stance.polarity == "support"
+    contrary, agreeing = (_AGAINST_WORDS, _FOR_WORDS) if against else (_FOR_WORDS, _AGAINST_WORDS)
+    for start, end in _mentions(stance.target, sentence):
+        near = sentence[max(0, start - _NEAR): end + _NEAR]
+        found = contrary.search(near)
+        if found and not agreeing.search(near):
+            return f"polarity: '{stance.polarity}' of {stance.target}, but the sentence says '{found.group(0)}' next to it"
+    return None
+
+
+def distinct_stances(stances: list[Stance]) -> list[Stance]:
+    """One stance per holder, target, polarity and sentence: two attributions
+    in one sentence that take the same position are one position."""
+    seen: set[tuple] = set()
+    kept = []
+    for stance in stances:
+        key = (stance.holder.casefold(), stance.target.casefold(), stance.polarity,
+               stance.evidence.start, stance.evidence.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(stance)
+    return kept
 
 
 def guess_type(name: str, *, is_place: bool = False) -> EntityType:

@@ -309,13 +309,17 @@ def test_seed_gold_events_mostly_lie_in_event_candidate_sentences() -> None:
         # The sentence supports the model's label: kept.
         ("accusation", "Armenia accused Azerbaijan of threatening to resort to force.", "accusation"),
         ("attack", "Israel launched airstrikes on Iranian nuclear sites.", "attack"),
-        # A specific label is the model's call, whatever the words.
-        ("meeting", "Azerbaijan warmly welcomed the visiting minister.", "meeting"),
+        # Any label the words do not support gives way to the kind they name...
+        ("meeting", "Azerbaijan warmly welcomed the visiting minister.", "visit"),
+        ("phone_call", "Aliyev had said every country can conduct a military drill.", "military_activity"),
+        # ...and a label they support stays, even when they name another kind too.
+        ("meeting", "The ministers met in Baku a day after the strike.", "meeting"),
+        ("phone_call", "Aliyev spoke to Putin by phone about the attack.", "phone_call"),
         # No cue at all: the model's label stays.
         ("other", "The region is home to many minorities.", "other"),
     ],
 )
-def test_catch_all_event_types_are_settled_by_the_sentence(model_type: str, sentence: str, settled: str) -> None:
+def test_event_types_are_settled_by_the_sentence(model_type: str, sentence: str, settled: str) -> None:
     from summariser.rules import settle_event_type
 
     assert settle_event_type(model_type, sentence) == settled

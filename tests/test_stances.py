@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.rules import stance_from
+from summariser.rules import distinct_stances, polarity_conflict, stance_from
 from summariser.prepass import split_sentences
 from summariser.questions import SpeechAct
 
@@ -56,3 +56,45 @@ def test_neutral_needs_the_sentence_to_say_so(article_and_sentences):
     said = build(article_and_sentences, sentence=2, speaker="Hakan Fidan", stance="neutral", target="Iran")
     assert said is not None and said.polarity == "neutral"
     assert build(article_and_sentences, sentence=3, speaker="Aliyev", stance="neutral", target="Iran") is None
+
+
+def test_a_demonym_or_capital_target_is_its_state(article_and_sentences):
+    stance = build(article_and_sentences, sentence=1, speaker="Ilham Aliyev", stance="support", target="Iranian")
+    assert stance.target == "Iran"
+
+
+def with_words(sentence: str, holder: str, polarity: str, target: str):
+    from summariser.datamodel import Evidence, Stance
+
+    return Stance(holder=holder, target=target, topic="t", polarity=polarity,
+                  evidence=Evidence(start=0, end=len(sentence), text=sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "polarity", "target", "conflicts"),
+    [
+        # The words next to the target say the opposite of the model's polarity.
+        ("He discussed the threat that Iran poses to regional security.", "support", "Iran", "threat"),
+        ("The Israeli regime acted in violation of international law.", "support", "Israel", "violation"),
+        ("The council voted to override the governor's veto of the bill.", "support", "governor", "override"),
+        ("The president called on Maduro to end his campaign of chaos.", "support", "Maduro", "end his campaign"),
+        ("Aliyev praised the defense cooperation with Tel Aviv.", "oppose", "Israel", "prais"),
+        # The words agree, or say both, or are about someone else: no conflict.
+        ("Aliyev praised the defense cooperation with Tel Aviv.", "support", "Israel", None),
+        ("He condemned the strike but thanked Qatar for its support.", "support", "Qatar", None),
+        ("Iran condemned Israel, while Baku welcomed the talks with Armenia in a long statement.", "support", "Armenia", None),
+    ],
+)
+def test_polarity_the_words_next_to_the_target_contradict_is_a_conflict(sentence, polarity, target, conflicts):
+    found = polarity_conflict(with_words(sentence, "X", polarity, target), sentence)
+    if conflicts is None:
+        assert found is None
+    else:
+        assert found is not None and conflicts in found
+
+
+def test_the_same_position_twice_in_one_sentence_is_one_stance():
+    sentence = "Aliyev and Bayramov said Azerbaijan respects Iran."
+    twice = [with_words(sentence, "Azerbaijan", "support", "Iran"), with_words(sentence, "azerbaijan", "support", "Iran")]
+    other = with_words(sentence, "Azerbaijan", "oppose", "Iran")
+    assert distinct_stances(twice + [other]) == [twice[0], other]
