@@ -130,7 +130,7 @@ def addressee_in(text: str, speaker: str) -> str | None:
 TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (event_type, re.compile(pattern, re.I))
     for event_type, pattern in (
-        ("casualties", r"\b(?:kill|dead\b|died|death|wounded|injur|casualt)"),
+        ("casualties", r"\b(?:kill|dead\b|died|death|wounded|injur|casualt|lives\b)"),
         ("ceasefire", r"\b(?:ceasefire|cease-fire|truce)"),
         ("phone_call", r"\b(?:phone|telephone|call between|conversation)"),
         ("visit", r"\bvisit"),

@@ -451,14 +451,16 @@ def test_bad_statement_answer_costs_only_that_stance_and_is_counted(tmp_path, fa
         assert word in reason, reason
     assert "1 ungrounded or invalid item dropped" in ran.output
     # Everything else is as a correct model gives it: 4 statements (sentence [3]
-    # holds two), the event, no stance.
+    # holds two), the event, no stance; the meeting in sentence [4], which the
+    # answer left out, comes from the parse.
     assert sorted((s["speaker"], s["content"]) for s in extraction["statements"]) == [
         ("Anna Berg", "We will not give up on peace"),
         ("Anna Berg", "the talks in Zorblat would continue"),
         ("Tomas Varga", "the army was ready"),
         ("Tomas Varga", "the delay"),
     ]
-    assert len(extraction["events"]) == 1 and extraction["stances"] == []
+    assert sorted(e["evidence"]["text"][:16] for e in extraction["events"]) == ["Delegations met ", "Foreign Minister"]
+    assert extraction["stances"] == []
     assert dossier_article_paths(ran.dossier()) == sorted([[str(paths[0])], [str(paths[1])]])
     assert len(ran.extraction_files()) == 2
 
