@@ -41,6 +41,7 @@ from .articles import Article
 from .backends import Backend, BackendError, Cancelled, Meter, counting_calls
 from .entities import normalise_text
 from .grounding import is_grounded
+from .deeds import stances_from_deeds
 from .happenings import events_left_out
 from .nlp import parse
 from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences
@@ -462,8 +463,8 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
-    stances = distinct_stances(_words_agree([s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None],
-                                            article, dropped))
+    said = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
+    stances = distinct_stances(_words_agree(said + stances_from_deeds(doc, sentences, article), article, dropped))
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
