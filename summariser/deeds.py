@@ -19,6 +19,8 @@ as its object, that is a stance, with no model involved:
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
 from .articles import Article
@@ -103,7 +105,7 @@ def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
 
 
 def _side(ent: Span, text: str) -> str:
-    name = ent.text
+    name = re.sub(r"^(?:the|The)\s+", "", ent.text)  # "the United Nations" is "United Nations"
     if ent.label_ == "PERSON":
         return speaker_side(name, speaker_role(text, name)) or name
     return state_of(normalise_text(name)) or name

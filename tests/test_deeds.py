@@ -29,6 +29,7 @@ def stances_in(sentence: str) -> list[tuple[str, str, str]]:
         ("Tehran provided war supplies to Armenia during the conflict.", [("Iran", "support", "Armenia")]),
         ("Armenia was attacked by Azerbaijan in September.", [("Azerbaijan", "oppose", "Armenia")]),
         ("Azerbaijani President Ilham Aliyev praised Israel for its help.", [("Azerbaijan", "support", "Israel")]),
+        ("Armenia condemned the United Nations for its silence.", [("Armenia", "oppose", "United Nations")]),
     ],
 )
 def test_a_deed_toward_a_named_actor_is_a_stance(sentence, expected):
