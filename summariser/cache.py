@@ -26,7 +26,7 @@ log = logging.getLogger("summariser.cache")
 
 CACHE_DIR_ENV = "SUMMARISER_CACHE_DIR"
 # Bump when extraction code changes what it builds from the same answers.
-EXTRACTOR_VERSION = "3"  # 3: statements from syntax (attributions), stance targets limited to named actors
+EXTRACTOR_VERSION = "4"  # 4: events from syntax for cued sentences left out, stances from deeds, polarity checked by the words
 
 
 def default_cache_dir() -> Path:
