@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .canonical import sha256_text
 from .datamodel import ArticleMeta
+from .grounding import blank_out
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 DEFAULT_MAX_CHARS = 200_000
@@ -254,6 +255,7 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
     excluded: list[tuple[int, int]] = []
     if body_start:
         excluded.append((0, body_start))
+    only_line = _only_line(text, body_start)
     header_lines = 0
     for start, end, line in _line_spans(text, body_start):
         stripped = line.strip()
@@ -261,7 +263,7 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
             continue
         header_lines += 1
         is_header = header_lines <= 6 and not _reads_like_sentence(stripped) and (
-            bool(title and (stripped in title or title in stripped)) or _is_dateline_or_byline(stripped)
+            _is_headline(stripped, title, only_line) or _is_dateline_or_byline(stripped)
         )
         furniture = any(p.match(stripped) for p in BOILERPLATE_LINES) or (
             not _reads_like_sentence(stripped) and any(p.match(stripped) for p in BYLINE_LINES)
@@ -293,8 +295,31 @@ def _reads_like_sentence(line: str) -> bool:
     return line.rstrip().endswith((".", "!", "?", ".”", '."')) and len(line.split()) >= 8
 
 
+def _body_lines(text: str, start: int) -> list[str]:
+    return [line.strip() for line in text[start:].split("\n") if line.strip()]
+
+
+def _only_line(text: str, start: int) -> bool:
+    """Whether the body is a single line (an article saved without line breaks)."""
+    return len(_body_lines(text, start)) == 1
+
+
+def _is_headline(line: str, title: str | None, only_line: bool) -> bool:
+    """A line that repeats the title. The only line of an article is its body,
+    not a headline, unless it is the title itself (a file holding only a headline)."""
+    if not title:
+        return False
+    if only_line:
+        return " ".join(line.split()).casefold() == " ".join(title.split()).casefold()
+    return line in title or title in line
+
+
 def first_line_title(text: str, start: int) -> str:
-    lines = [line.strip() for line in text[start:].split("\n") if line.strip()][:4]
+    """The first line, when more text follows it; an article of one line has no
+    headline ("": the text is all body, whatever its length or last character)."""
+    if _only_line(text, start):
+        return ""
+    lines = _body_lines(text, start)[:4]
     lines = [line for line in lines if not _is_dateline_or_byline(line)]
     if not lines:
         return ""
@@ -382,10 +407,18 @@ def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Art
             "split it, or raise the limit with --max-chars",
         )
     extra.update(read_sidecar(path))
-    return article_from_text(
+    article = article_from_text(
         text,
         path=name,
         title=extra.get("title") or None,
         outlet=extra.get("outlet") or None,
         published=extra.get("published") or None,
     )
+    if not has_body(article):
+        raise ArticleError(name, "only a headline (or site furniture), no article text", "add the article's text below its headline")
+    return article
+
+
+def has_body(article: Article) -> bool:
+    """Whether anything readable is left once the headline, byline and site furniture are set aside."""
+    return any(char.isalnum() for char in blank_out(article.text, article.excluded))
