@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,21 +53,29 @@ class Article:
 # --------------------------------------------------------------------------
 
 
-def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[ArticleError]]:
-    """Expand files and folders into article files, in a stable order."""
+def find_article_files(
+    paths: list[str | Path], skip: tuple[Path, ...] = ()
+) -> tuple[list[Path], list[ArticleError]]:
+    """Expand files and folders into article files, in a stable order.
+
+    Whatever cannot be read (a file, a folder, a subfolder) is an error of its
+    own and the rest is still found. Files and folders in ``skip`` (this run's
+    outputs) are never articles, even inside an input folder.
+    """
     found: list[Path] = []
     errors: list[ArticleError] = []
+    skipped = frozenset(_resolved(p) for p in skip)
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not inside:
+        try:
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except OSError as exc:  # e.g. a file inside a folder we may not enter
+            errors.append(_unreadable(path, exc))
+            continue
+        if is_dir:
+            inside, unreadable = _articles_in(path, skipped)
+            errors.extend(unreadable)
+            if not inside and not unreadable:
                 errors.append(
                     ArticleError(
                         str(path),
@@ -75,11 +84,45 @@ def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[Articl
                     )
                 )
             found.extend(inside)
-        elif path.is_file():
+        elif is_file:
             found.append(path)
         else:
             errors.append(ArticleError(str(path), "no such file or folder", "check the path"))
     return found, errors
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _unreadable(path: str | Path, exc: OSError) -> ArticleError:
+    return ArticleError(str(path), f"cannot read ({exc.strerror or exc})", "check its permissions; the other articles went on")
+
+
+def _articles_in(folder: Path, skipped: frozenset[Path]) -> tuple[list[Path], list[ArticleError]]:
+    """Article files under ``folder`` (hidden files and folders and ``skipped`` left out),
+    and an error for each subfolder that cannot be listed."""
+    found: list[Path] = []
+    errors: list[ArticleError] = []
+
+    def report(exc: OSError) -> None:
+        errors.append(_unreadable(exc.filename or folder, exc))
+
+    for directory, subfolders, files in os.walk(folder, onerror=report):
+        here = Path(directory)
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and _resolved(here / name) not in skipped
+        )
+        for name in files:
+            path = here / name
+            if (
+                not name.startswith(".")
+                and path.suffix.lower() in ARTICLE_SUFFIXES
+                and _resolved(path) not in skipped
+                and path.is_file()
+            ):
+                found.append(path)
+    return sorted(found), sorted(errors, key=lambda e: e.path)
 
 
 # --------------------------------------------------------------------------

@@ -10,16 +10,17 @@ made it through, so a failed run never destroys the previous dossier.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
-from .articles import DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
+from .articles import ARTICLE_SUFFIXES, DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
 from .backends import Backend, BackendError
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
-from .dossier_io import atomic_write_text
+from .dossier_io import atomic_write_text, looks_like_dossier
 from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, extract_article
 from .merge import merge
@@ -81,9 +82,37 @@ class RunOptions:
     use_cache: bool = True
 
 
-def load_articles(paths: list[str | Path], max_chars: int) -> tuple[list[Article], list[Outcome]]:
+class OutputError(Exception):
+    """An output that would destroy an input; nothing was read or written."""
+
+
+def check_output(paths: list[str | Path], output: Path) -> None:
+    """Refuse an ``-o`` that names an input article: it would be overwritten by the dossier.
+
+    A dossier written there by an earlier run may be replaced (it is never read
+    as an article: see ``outputs``).
+    """
+    if not output.is_file() or looks_like_dossier(output):
+        return
+    target = Path(os.path.abspath(output))
+    inputs = [Path(os.path.abspath(p)) for p in paths]
+    named = target in inputs
+    in_input_folder = output.suffix.lower() in ARTICLE_SUFFIXES and any(p in target.parents for p in inputs)
+    if named or in_input_folder:
+        raise OutputError(f"-o {output} is an input article and would be overwritten — write the dossier elsewhere")
+
+
+def outputs(options: RunOptions, backend: Backend) -> tuple[Path, ...]:
+    """What this run writes (dossier, extraction files, recorded exchanges): never read back as articles."""
+    record_dir = getattr(getattr(backend, "options", None), "record_dir", None)
+    return tuple(p for p in (options.output, options.extractions_dir, record_dir) if p is not None)
+
+
+def load_articles(
+    paths: list[str | Path], max_chars: int, skip: tuple[Path, ...] = ()
+) -> tuple[list[Article], list[Outcome]]:
     """Readable articles (the same text under two names loaded once, both paths kept) and failures."""
-    files, errors = find_article_files(paths)
+    files, errors = find_article_files(paths, skip)
     failures = [Outcome(label=e.path, status="failed", error=f"{e.problem}" + (f" — {e.hint}" if e.hint else "")) for e in errors]
     by_id: dict[str, Article] = {}
     for path in files:
@@ -156,7 +185,8 @@ def run(
     progress = progress or Progress()
     started = clock()
     result = RunResult()
-    articles, load_failures = load_articles(paths, options.max_chars)
+    check_output(paths, options.output)
+    articles, load_failures = load_articles(paths, options.max_chars, outputs(options, backend))
     result.outcomes.extend(load_failures)
     progress.started(len(articles))
     for failure in load_failures:
