@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from .articles import Article
 from .attribution import PERSON_NOUNS, Attribution, Span, find_attributions, name_of, resolve_pronoun_candidates
 from .datamodel import SpeakerType
+from .grounding import fold_name
 from .nlp import parse, sentence_spans
 
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
@@ -273,8 +274,8 @@ def _other_actors(doc: Doc, sentence: Sentence, attribution: Attribution, speake
         name = _without_article(ent.text.strip(" ,.;:“”\"‘’'()"))
         if name.endswith(("’s", "'s")):
             name = name[:-2]
-        if len(name) < 2 or (speaker and name.casefold() == speaker.casefold()):
+        if len(name) < 2 or (speaker and fold_name(name) == fold_name(speaker)):
             continue
-        if name.casefold() not in {f.casefold() for f in found}:
+        if fold_name(name) not in {fold_name(f) for f in found}:
             found.append(name)
     return tuple(found)
