@@ -13,9 +13,11 @@ Sections:
 
 * text keys      - normalised, stemmed token strings that fuzzy matching compares
 * events         - one dossier event per real-world event (blocked greedy clustering)
-* statements     - one statement per speaker + same thing said
+* statements     - one statement per speaker + same thing said (never two
+                   that differ in a negation or a figure)
 * stances        - timelines per (holder, target, topic group)
-* disputes       - disagreements kept side by side
+* disputes       - disagreements kept side by side: opposite stances,
+                   conflicting figures, a speaker reported saying X and not X
 * assembly       - ``merge`` / ``merge_traced``
 
 Matching thresholds are module constants, each with the reason for its value.

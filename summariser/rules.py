@@ -242,7 +242,7 @@ def _unique_participants(participants: list[Participant]) -> list[Participant]:
     seen: set[str] = set()
     unique = []
     for participant in participants:
-        key = participant.name.casefold()
+        key = fold_name(participant.name)
         if key not in seen:
             seen.add(key)
             unique.append(participant)
@@ -310,8 +310,8 @@ def entities_of(statements: list[Statement], events: list[Event], stances: list[
     names: dict[str, tuple[str, bool, EntityType | None]] = {}
 
     def add(name: str | None, is_place: bool = False, told: EntityType | None = None) -> None:
-        if name and name.casefold() not in names:
-            names[name.casefold()] = (name, is_place, told)
+        if name and fold_name(name) not in names:
+            names[fold_name(name)] = (name, is_place, told)
 
     for statement in statements:
         add(statement.speaker, told=_TYPE_OF_SPEAKER.get(statement.speaker_type or ""))

@@ -8,9 +8,13 @@ import unicodedata
 import pytest
 
 from summariser import grounding
+from summariser.articles import article_from_text
+from summariser.datamodel import Evidence, Participant, Statement
 from summariser.entities import normalise_text
 from summariser.grounding import article_spelling, mentions
-from summariser.rules import addressee_in, same_side, speaker_role
+from summariser.prepass import split_sentences
+from summariser.questions import QuestionContext, SpeechAct, repair_speech_act
+from summariser.rules import _unique_participants, addressee_in, entities_of, same_side, speaker_role
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
 NFC = lambda s: unicodedata.normalize("NFC", s)  # noqa: E731
@@ -131,3 +135,27 @@ def test_role_look_ups_normalise_the_article_once(counted):
     roles = {speaker_role(text, name) for name in ["Jeyhun Bayramov", "Bayramov"] * 100}
     assert roles == {"Foreign Minister"}
     assert counted["plain"] == 1
+
+
+# --------------------------------------------------------------------------
+# The other places names are compared
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pronoun", [f"he{ZWSP}", f"H{SHY}e", f"she{WJ}", f"{NBSP}they"])
+def test_a_pronoun_with_invisible_characters_is_still_a_pronoun(pronoun):
+    text = "Talks in Vienna\n\nAnna Berg met Tomas Varga. He said the talks would go on.\n"
+    art = article_from_text(text)
+    ctx = QuestionContext(article=art, sentences={s.number: s for s in split_sentences(art)})
+    kept, problems = repair_speech_act(SpeechAct(sentence=2, speaker=pronoun), ctx)
+    assert kept is None and "is a pronoun" in problems[0]
+
+
+def test_participants_and_entities_written_two_ways_are_one():
+    people = _unique_participants([Participant(name=f"Ilham Ali{SHY}yev", role="agent"),
+                                   Participant(name="Ilham Aliyev", role="target")])
+    assert len(people) == 1
+    evidence = Evidence(text="x", start=0, end=1)
+    statements = [Statement(speaker=name, content="x", kind="quote", evidence=evidence)
+                  for name in (NFD("José Peña"), NFC("José Peña"), f"José{NBSP}Peña")]
+    assert len(entities_of(statements, [], [])) == 1
