@@ -20,7 +20,7 @@ from .articles import Article
 from .attribution import PERSON_NOUNS, Attribution, Span, find_attributions, name_of, resolve_pronoun_candidates
 from .datamodel import SpeakerType
 from .grounding import fold_name
-from .nlp import parse, sentence_spans
+from .nlp import doc_entities, parse, sentence_spans
 
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
 # deal ...), matched as word starts. They mark candidate sentences for the
@@ -152,7 +152,7 @@ def _sentence_at(sentences: list[Sentence], char: int) -> Sentence | None:
 
 
 def _entity_label(doc: Doc, span: Span) -> str:
-    return next((e.label_ for e in doc.ents if e.start_char <= span.start and span.end <= e.end_char), "")
+    return next((e.label_ for e in doc_entities(doc) if e.start_char <= span.start and span.end <= e.end_char), "")
 
 
 def _surname(name: str) -> str:
@@ -212,7 +212,7 @@ def _earlier_holder_of_office(doc: Doc, source: Span) -> str | None:
     words = {t.lemma_.casefold() for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ")}
     if not words & PERSON_NOUNS:
         return None
-    for ent in sorted((e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= source.start), key=lambda e: -e.start_char):
+    for ent in sorted((e for e in doc_entities(doc) if e.label_ == "PERSON" and e.end_char <= source.start), key=lambda e: -e.start_char):
         if words <= {t.lemma_.casefold() for t in _same_line(doc, ent.start - 6, ent.end + 6, ent.start)}:
             return ent.text
     return None
@@ -266,7 +266,7 @@ def _other_actors(doc: Doc, sentence: Sentence, attribution: Attribution, speake
     """Actors the sentence names outside the source, as written, once each, in text order."""
     source = attribution.source
     found: list[str] = []
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.label_ not in _ACTOR_LABELS or not (sentence.start <= ent.start_char and ent.end_char <= sentence.end):
             continue
         if source is not None and source.start <= ent.start_char and ent.end_char <= source.end:

@@ -7,12 +7,12 @@ import unicodedata
 
 import pytest
 
-from summariser import grounding
+from summariser import grounding, nlp
 from summariser.articles import article_from_text
 from summariser.datamodel import Evidence, Participant, Statement
 from summariser.entities import normalise_text
 from summariser.grounding import article_spelling, mentions
-from summariser.prepass import split_sentences
+from summariser.prepass import speech_candidates, split_sentences
 from summariser.questions import QuestionContext, SpeechAct, repair_speech_act
 from summariser.rules import _unique_participants, addressee_in, entities_of, same_side, speaker_role
 
@@ -159,3 +159,49 @@ def test_participants_and_entities_written_two_ways_are_one():
     statements = [Statement(speaker=name, content="x", kind="quote", evidence=evidence)
                   for name in (NFD("José Peña"), NFC("José Peña"), f"José{NBSP}Peña")]
     assert len(entities_of(statements, [], [])) == 1
+
+
+# --------------------------------------------------------------------------
+# The parse's tokens, entities and sentences: indexed once per article
+# --------------------------------------------------------------------------
+
+
+LONG_NEWS = "".join(
+    f"Foreign Minister Jeyhun Bayramov{i} told Iran's envoy on Monday that Azerbaijan would not allow "
+    f"its territory to be used against Iran. He said the talks with Tehran would go on. "
+    f"“We will not accept threats,” the minister added.\n"
+    for i in range(60)
+)
+
+
+def test_token_and_entity_look_ups_match_a_full_scan():
+    doc = nlp.parse(LONG_NEWS)
+    for start, end in [(0, 40), (17, 18), (100, 100), (250, 900), (len(LONG_NEWS) - 30, len(LONG_NEWS) + 5)]:
+        assert [t.i for t in nlp.tokens_between(doc, start, end)] == [t.i for t in doc if start <= t.idx < end]
+    for char in range(0, 400, 7):
+        expected = next((t for t in doc if t.idx <= char < t.idx + len(t.text)), None)
+        got = nlp.token_at(doc, char)
+        assert (got.i if got is not None else None) == (expected.i if expected is not None else None)
+    assert [(e.start, e.end, e.label_) for e in nlp.doc_entities(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert [(s.start, s.end) for s in nlp.doc_sentences(doc)] == [(s.start, s.end) for s in doc.sents]
+
+
+def test_finding_attributions_indexes_the_parse_once(monkeypatch):
+    doc = nlp.parse(LONG_NEWS)
+    built = []
+    real_once = nlp._once
+
+    def once(doc, key, build):
+        def counted(d):
+            built.append(key)
+            return build(d)
+
+        return real_once(doc, key, counted)
+
+    monkeypatch.setattr(nlp, "_once", once)
+    art = article_from_text("Talks in Baku\n\n" + LONG_NEWS)
+    doc = nlp.parse(art.text)
+    sentences = split_sentences(art, doc)
+    candidates = speech_candidates(doc, sentences, art.excluded)
+    assert len(candidates) >= 100, "many attributions, each looking names up"
+    assert sorted(built) == sorted(set(built)), f"an index was built more than once: {built}"
