@@ -5,6 +5,10 @@ because every evidence offset indexes it. Site furniture (bylines, "Most
 Popular", comment boxes, captions) is not removed from the text; it is
 *marked* as excluded ranges, which the extraction never shows to the model and
 the grounding never accepts as evidence.
+
+The first line is the headline only when more text follows it: an article
+saved as one line is all body. A file that is nothing but a headline (and
+byline, date, site furniture) is refused, never extracted as empty.
 """
 
 from __future__ import annotations
@@ -357,9 +361,14 @@ def _is_headline(line: str, title: str | None, only_line: bool) -> bool:
     return line in title or title in line
 
 
+# Longer than any headline: a paragraph, even without a full stop.
+MAX_HEADLINE_CHARS = 300
+
+
 def first_line_title(text: str, start: int) -> str:
-    """The first line, when more text follows it; an article of one line has no
-    headline ("": the text is all body, whatever its length or last character)."""
+    """The first line, when more text follows it and it is not a paragraph; an
+    article of one line has no headline ("": the text is all body, whatever
+    its length or last character)."""
     if _only_line(text, start):
         return ""
     lines = _body_lines(text, start)[:4]
@@ -371,7 +380,7 @@ def first_line_title(text: str, start: int) -> str:
     for later in lines[1:]:
         if later != title and title.endswith(later):
             return later
-    return title[:300]
+    return title if len(title) <= MAX_HEADLINE_CHARS else ""
 
 
 def header_metadata(text: str, start: int) -> dict[str, str]:

@@ -5,7 +5,8 @@ metadata (title, outlet, date: a sidecar can change them alone), the stored
 and model-facing JSON schemas, the prompt templates, the model id and the
 generation settings. Change any of them and exactly the affected entries
 miss. An entry is written only after the whole article succeeded, so an
-interrupted or failed article is never half-cached.
+interrupted or failed article is never half-cached. A damaged database is
+moved aside and replaced by an empty one, never deleted.
 """
 
 from __future__ import annotations

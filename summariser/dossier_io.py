@@ -2,6 +2,8 @@
 
 Every output is written atomically (a temp file in the same folder, then a
 rename), so a reader sees the old file or the new one, never half of one.
+Files get the permissions the user's umask gives; a temp file left by a
+killed process is removed by the next write of the same file.
 """
 
 from __future__ import annotations

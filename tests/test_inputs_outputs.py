@@ -82,6 +82,15 @@ def test_an_article_of_one_line_is_all_body(tmp_path, text):
     assert sentences and "Anna Berg said" in sentences[0].text
 
 
+def test_a_first_paragraph_without_a_full_stop_is_body_not_a_headline(tmp_path):
+    paragraph = (BODY + ", and ") * 4 + "the delegations said they would meet again"
+    assert len(paragraph) > 300
+    article = load_article(write(tmp_path / "a.txt", paragraph + "\n\nTomas Varga said he doubted it.\n"))
+    assert article.meta.title == ""
+    texts = [s.text for s in split_sentences(article)]
+    assert texts[0].startswith("Anna Berg said") and texts[-1] == "Tomas Varga said he doubted it."
+
+
 def test_a_headline_followed_by_text_is_still_a_headline(tmp_path):
     article = load_article(write(tmp_path / "a.txt", "Talks in Vienna go on\n\n" + BODY + ".\n"))
     assert article.meta.title == "Talks in Vienna go on"
