@@ -200,7 +200,7 @@ def run_command(
     try:
         if not no_cache:
             cache = ExtractionCache(cache_dir or default_cache_dir())
-        with backend, _sigterm_as_interrupt():
+        with _sigterm_as_interrupt(), backend:
             result = run(list(articles), backend, options, cache=cache, progress=progress)
     except KeyboardInterrupt:
         progress.stop()
