@@ -441,7 +441,7 @@ def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Art
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(name, f"cannot read ({exc.strerror})", "check permissions") from exc
+        raise _unreadable(path, exc) from exc
     if not data.strip():
         raise ArticleError(name, "empty file" if not data else "only whitespace", "remove it or add the article text")
     text = decode_bytes(data, name)

@@ -2,10 +2,11 @@
 
 Each article is independent: one that cannot be read or extracted is
 reported and the others go on. The run's own outputs are never read as
-articles, and ``-o`` may not name an input article. An article's extraction is cached as soon as
-it succeeds, so a run that is killed resumes where it stopped. Outputs are
-written atomically; the dossier is replaced only when at least one article
-made it through, so a failed run never destroys the previous dossier.
+articles, and ``-o`` may not name an input article. An article's extraction
+is cached as soon as it succeeds, so a run that is killed resumes where it
+stopped. Outputs are written atomically; the dossier is replaced only when at
+least one article made it through, so a failed run never destroys the
+previous dossier.
 """
 
 from __future__ import annotations
