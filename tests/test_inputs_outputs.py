@@ -7,18 +7,15 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from summariser import cache as cache_module
-from summariser import dossier_io, pipeline
+from summariser import pipeline
 from summariser.articles import ArticleError, find_article_files, load_article
 from summariser.backends import Meter
 from summariser.cache import ExtractionCache, cache_key
@@ -143,7 +140,7 @@ ARTICLE = "Talks in Vienna\n\n{who} said the talks would go on.\n"
 
 
 def articles_in(folder: Path, *names: str) -> list[Path]:
-    return [write(folder / name, ARTICLE.format(who=f"Speaker {i}")) for i, name in enumerate(names)]
+    return [write(folder / name, ARTICLE.format(who=f"Anna Berg of {name}")) for name in names]
 
 
 def run_quietly(paths, tmp_path, monkeypatch, **options):
