@@ -156,7 +156,7 @@ def _entity_label(doc: Doc, span: Span) -> str:
 
 
 def _surname(name: str) -> str:
-    return name.split()[-1].casefold() if name.split() else ""
+    return fold_name(name).split(" ")[-1]
 
 
 def _settle_speaker(

@@ -12,7 +12,7 @@ from summariser.articles import article_from_text
 from summariser.datamodel import Evidence, Participant, Statement
 from summariser.entities import normalise_text
 from summariser.grounding import article_spelling, mentions
-from summariser.prepass import speech_candidates, split_sentences
+from summariser.prepass import _surname, speech_candidates, split_sentences
 from summariser.questions import QuestionContext, SpeechAct, repair_speech_act
 from summariser.rules import _unique_participants, addressee_in, entities_of, same_side, speaker_role
 
@@ -205,3 +205,8 @@ def test_finding_attributions_indexes_the_parse_once(monkeypatch):
     candidates = speech_candidates(doc, sentences, art.excluded)
     assert len(candidates) >= 100, "many attributions, each looking names up"
     assert sorted(built) == sorted(set(built)), f"an index was built more than once: {built}"
+
+
+def test_nearby_names_written_two_ways_are_one_choice():
+    assert _surname(f"Ilham Ali{SHY}yev") == _surname("Aliyev") == _surname(NFD("Ilham ALIYEV"))
+    assert _surname("") == ""
