@@ -5,12 +5,17 @@ because every evidence offset indexes it. Site furniture (bylines, "Most
 Popular", comment boxes, captions) is not removed from the text; it is
 *marked* as excluded ranges, which the extraction never shows to the model and
 the grounding never accepts as evidence.
+
+The first line is the headline only when more text follows it: an article
+saved as one line is all body. A file that is nothing but a headline (and
+byline, date, site furniture) is refused, never extracted as empty.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from .canonical import sha256_text
 from .datamodel import ArticleMeta
+from .grounding import blank_out
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 DEFAULT_MAX_CHARS = 200_000
@@ -51,21 +57,29 @@ class Article:
 # --------------------------------------------------------------------------
 
 
-def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[ArticleError]]:
-    """Expand files and folders into article files, in a stable order."""
+def find_article_files(
+    paths: list[str | Path], skip: tuple[Path, ...] = ()
+) -> tuple[list[Path], list[ArticleError]]:
+    """Expand files and folders into article files, in a stable order.
+
+    Whatever cannot be read (a file, a folder, a subfolder) is an error of its
+    own and the rest is still found. Files and folders in ``skip`` (this run's
+    outputs) are never articles, even inside an input folder.
+    """
     found: list[Path] = []
     errors: list[ArticleError] = []
+    skipped = frozenset(_resolved(p) for p in skip)
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not inside:
+        try:
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except OSError as exc:  # e.g. a file inside a folder we may not enter
+            errors.append(_unreadable(path, exc))
+            continue
+        if is_dir:
+            inside, unreadable = _articles_in(path, skipped)
+            errors.extend(unreadable)
+            if not inside and not unreadable:
                 errors.append(
                     ArticleError(
                         str(path),
@@ -74,11 +88,45 @@ def find_article_files(paths: list[str | Path]) -> tuple[list[Path], list[Articl
                     )
                 )
             found.extend(inside)
-        elif path.is_file():
+        elif is_file:
             found.append(path)
         else:
             errors.append(ArticleError(str(path), "no such file or folder", "check the path"))
     return found, errors
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _unreadable(path: str | Path, exc: OSError) -> ArticleError:
+    return ArticleError(str(path), f"cannot read ({exc.strerror or exc})", "check its permissions; the other articles went on")
+
+
+def _articles_in(folder: Path, skipped: frozenset[Path]) -> tuple[list[Path], list[ArticleError]]:
+    """Article files under ``folder`` (hidden files and folders and ``skipped`` left out),
+    and an error for each subfolder that cannot be listed."""
+    found: list[Path] = []
+    errors: list[ArticleError] = []
+
+    def report(exc: OSError) -> None:
+        errors.append(_unreadable(exc.filename or folder, exc))
+
+    for directory, subfolders, files in os.walk(folder, onerror=report):
+        here = Path(directory)
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and _resolved(here / name) not in skipped
+        )
+        for name in files:
+            path = here / name
+            if (
+                not name.startswith(".")
+                and path.suffix.lower() in ARTICLE_SUFFIXES
+                and _resolved(path) not in skipped
+                and path.is_file()
+            ):
+                found.append(path)
+    return sorted(found), sorted(errors, key=lambda e: e.path)
 
 
 # --------------------------------------------------------------------------
@@ -254,6 +302,7 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
     excluded: list[tuple[int, int]] = []
     if body_start:
         excluded.append((0, body_start))
+    only_line = _only_line(text, body_start)
     header_lines = 0
     for start, end, line in _line_spans(text, body_start):
         stripped = line.strip()
@@ -261,7 +310,7 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
             continue
         header_lines += 1
         is_header = header_lines <= 6 and not _reads_like_sentence(stripped) and (
-            bool(title and (stripped in title or title in stripped)) or _is_dateline_or_byline(stripped)
+            _is_headline(stripped, title, only_line) or _is_dateline_or_byline(stripped)
         )
         furniture = any(p.match(stripped) for p in BOILERPLATE_LINES) or (
             not _reads_like_sentence(stripped) and any(p.match(stripped) for p in BYLINE_LINES)
@@ -293,8 +342,36 @@ def _reads_like_sentence(line: str) -> bool:
     return line.rstrip().endswith((".", "!", "?", ".”", '."')) and len(line.split()) >= 8
 
 
+def _body_lines(text: str, start: int) -> list[str]:
+    return [line.strip() for line in text[start:].split("\n") if line.strip()]
+
+
+def _only_line(text: str, start: int) -> bool:
+    """Whether the body is a single line (an article saved without line breaks)."""
+    return len(_body_lines(text, start)) == 1
+
+
+def _is_headline(line: str, title: str | None, only_line: bool) -> bool:
+    """A line that repeats the title. The only line of an article is its body,
+    not a headline, unless it is the title itself (a file holding only a headline)."""
+    if not title:
+        return False
+    if only_line:
+        return " ".join(line.split()).casefold() == " ".join(title.split()).casefold()
+    return line in title or title in line
+
+
+# Longer than any headline: a paragraph, even without a full stop.
+MAX_HEADLINE_CHARS = 300
+
+
 def first_line_title(text: str, start: int) -> str:
-    lines = [line.strip() for line in text[start:].split("\n") if line.strip()][:4]
+    """The first line, when more text follows it and it is not a paragraph; an
+    article of one line has no headline ("": the text is all body, whatever
+    its length or last character)."""
+    if _only_line(text, start):
+        return ""
+    lines = _body_lines(text, start)[:4]
     lines = [line for line in lines if not _is_dateline_or_byline(line)]
     if not lines:
         return ""
@@ -303,7 +380,7 @@ def first_line_title(text: str, start: int) -> str:
     for later in lines[1:]:
         if later != title and title.endswith(later):
             return later
-    return title[:300]
+    return title if len(title) <= MAX_HEADLINE_CHARS else ""
 
 
 def header_metadata(text: str, start: int) -> dict[str, str]:
@@ -364,7 +441,7 @@ def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Art
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(name, f"cannot read ({exc.strerror})", "check permissions") from exc
+        raise _unreadable(path, exc) from exc
     if not data.strip():
         raise ArticleError(name, "empty file" if not data else "only whitespace", "remove it or add the article text")
     text = decode_bytes(data, name)
@@ -382,10 +459,18 @@ def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Art
             "split it, or raise the limit with --max-chars",
         )
     extra.update(read_sidecar(path))
-    return article_from_text(
+    article = article_from_text(
         text,
         path=name,
         title=extra.get("title") or None,
         outlet=extra.get("outlet") or None,
         published=extra.get("published") or None,
     )
+    if not has_body(article):
+        raise ArticleError(name, "only a headline (or site furniture), no article text", "add the article's text below its headline")
+    return article
+
+
+def has_body(article: Article) -> bool:
+    """Whether anything readable is left once the headline, byline and site furniture are set aside."""
+    return any(char.isalnum() for char in blank_out(article.text, article.excluded))

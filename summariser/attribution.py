@@ -59,6 +59,8 @@ from typing import Iterable, Literal
 
 from spacy.tokens import Doc, Token
 
+from .nlp import doc_entities, doc_sentences, token_at, tokens_between
+
 SourceKind = Literal["name", "pronoun", "nominal", "none"]
 SourceType = Literal["person", "organisation", "document", "unknown"]
 Kind = Literal["quote", "paraphrase", "mixed"]
@@ -530,7 +532,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
         tokens.extend(child.subtree)
     entity_end = head.idx + len(head.text)
     if head.ent_type_:
-        for ent in head.doc.ents:
+        for ent in doc_entities(head.doc):
             if ent.start <= head.i < ent.end:
                 entity_end = ent.end_char
     comma_seen = False
@@ -591,7 +593,7 @@ def _doc_label(doc: Doc, head: Token) -> str:
     label = head.ent_type_
     if label == "PERSON" or head.pos_ not in ("PROPN", "NOUN", "ADJ"):
         return label
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.label_ == "PERSON" and doc[ent.end - 1].text == head.text:
             return "PERSON"
     return label
@@ -613,7 +615,7 @@ def _classify(doc: Doc, source: tuple[int, int] | None, head: Token | None) -> t
         or (head.is_title and not lexical and not any(c.dep_ == "det" for c in head.children))
     )
     kind: SourceKind = "name" if is_name else "nominal"
-    span_tokens = [t for t in doc if source[0] <= t.idx < source[1]]
+    span_tokens = list(tokens_between(doc, source[0], source[1]))
     words = {t.lower_ for t in span_tokens}
     if lemma in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
         return kind, "document"
@@ -986,7 +988,7 @@ class _Sentences:
 
 
 def _quote_words(doc: Doc, quote: Quote) -> int:
-    return sum(1 for t in doc if quote.inner_start <= t.idx < quote.inner_end and (t.is_alpha or t.like_num))
+    return sum(1 for t in tokens_between(doc, quote.inner_start, quote.inner_end) if t.is_alpha or t.like_num)
 
 
 def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
@@ -1059,7 +1061,7 @@ def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc
 
 def _short_cue_sentence(doc: Doc, span: tuple[int, int], taken: set[int]) -> Token | None:
     """A cue verb with nothing reported in a short sentence ("she said.")."""
-    tokens = [t for t in doc if span[0] <= t.idx < span[1]]
+    tokens = list(tokens_between(doc, span[0], span[1]))
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not words or len(words) > 10:
         return None
@@ -1089,10 +1091,7 @@ def _colon_cue(doc: Doc, colon_index: int, sentences: _Sentences) -> tuple[Token
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    for token in doc:
-        if token.idx <= char < token.idx + len(token.text):
-            return token
-    return None
+    return token_at(doc, char)
 
 
 _CLAUSAL = frozenset({"ROOT", "ccomp", "parataxis", "conj", "advcl", "dep", "xcomp", "csubj", "npadvmod", "intj"})
@@ -1103,7 +1102,7 @@ def _stands_alone(doc: Doc, quote: Quote, cues: list[Token]) -> bool:
     not when it is the object or subject of another word (a title, a term:
     'watched "The Long Night of the Fox"')."""
     cue_ids = {c.i for c in cues}
-    inside = [t for t in doc if quote.inner_start <= t.idx < quote.inner_end and not t.is_punct and not t.is_space]
+    inside = [t for t in tokens_between(doc, quote.inner_start, quote.inner_end) if not t.is_punct and not t.is_space]
     roots = [t for t in inside if t.head.i == t.i or not (quote.inner_start <= t.head.idx < quote.inner_end)]
     return any(t.dep_ in _CLAUSAL or t.head.i in cue_ids or _lemma(t.head) in CUE_VERBS for t in roots)
 
@@ -1112,7 +1111,7 @@ def _extend_paraphrase(doc: Doc, results: list, cue: Token, quote: Quote) -> boo
     """A quotation after a cue's paraphrase, still inside the cue's clause
     ('stressed the importance of ... and allowing Baku to protect its
     "statehood, values"'): the paraphrase runs on over it (kind mixed)."""
-    quote_tokens = [t for t in doc if quote.inner_start <= t.idx < quote.inner_end]
+    quote_tokens = list(tokens_between(doc, quote.inner_start, quote.inner_end))
     if not quote_tokens or not all(cue in t.ancestors for t in quote_tokens if not t.is_punct):
         return False
     for n, (candidate, content, kind) in enumerate(results):
@@ -1169,9 +1168,8 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
             lo, hi = sentences.spans[first][0], sentences.spans[last][1]
             options = [
                 t
-                for t in doc
-                if lo <= t.idx < hi
-                and _lemma(t) in QUOTE_VERBS
+                for t in tokens_between(doc, lo, hi)
+                if _lemma(t) in QUOTE_VERBS
                 and _is_verb(t)
                 and _in_quote(quotes, t.idx) is None
                 and _subject(t) is not None
@@ -1299,10 +1297,10 @@ def resolve_pronoun_candidates(doc: Doc, attribution: Attribution, sentences_bac
     cue), in its sentence and up to ``sentences_back`` sentences before,
     nearest first, one per distinct name; gender is not used."""
     anchor = attribution.source.start if attribution.source else attribution.cue.start
-    sents = list(doc.sents)
+    sents = doc_sentences(doc)
     index = next((i for i, s in enumerate(sents) if s.start_char <= anchor < s.end_char), len(sents) - 1)
     lo = sents[max(0, index - sentences_back)].start_char if sents else 0
-    mentions = [e for e in doc.ents if e.label_ in CANDIDATE_LABELS and lo <= e.start_char and e.end_char <= anchor]
+    mentions = [e for e in doc_entities(doc) if e.label_ in CANDIDATE_LABELS and lo <= e.start_char and e.end_char <= anchor]
     mentions.sort(key=lambda e: e.end_char, reverse=True)
     found: list[Span] = []
     names: set[str] = set()
@@ -1329,7 +1327,7 @@ def name_of(doc: Doc, span: Span | None) -> str | None:
     entity inside it, a PERSON before an ORG before a GPE; else None."""
     if span is None:
         return None
-    tokens = [t for t in doc if span.start <= t.idx < span.end and not t.is_punct]
+    tokens = [t for t in tokens_between(doc, span.start, span.end) if not t.is_punct]
     trailing: list[Token] = []
     for token in reversed(tokens):
         if token.pos_ != "PROPN" or token.lower_ in PERSON_NOUNS or token.lower_.rstrip(".") + "." in PERSON_TITLES:
@@ -1337,12 +1335,12 @@ def name_of(doc: Doc, span: Span | None) -> str | None:
         trailing.insert(0, token)
     # "... to the US Khazar Ibrahim": a place that ends before the name is not part of it.
     while trailing and any(e.label_ in ("GPE", "NORP", "LOC", "ORG") and e.start <= trailing[0].i < e.end <= trailing[-1].i
-                           for e in doc.ents):
+                           for e in doc_entities(doc)):
         trailing.pop(0)
     if trailing and not any(e.label_ in ("GPE", "NORP", "LOC") and e.start <= trailing[0].i and trailing[-1].i < e.end
-                            for e in doc.ents):
+                            for e in doc_entities(doc)):
         return doc.text[trailing[0].idx : trailing[-1].idx + len(trailing[-1].text)]
-    inside = [e for e in doc.ents if e.label_ in CANDIDATE_LABELS and span.start <= e.start_char and e.end_char <= span.end]
+    inside = [e for e in doc_entities(doc) if e.label_ in CANDIDATE_LABELS and span.start <= e.start_char and e.end_char <= span.end]
     if not inside:
         return None
     rank = {"PERSON": 0, "ORG": 1, "GPE": 2}

@@ -7,7 +7,9 @@ and the work happens in pipeline, evaluate, diff and render.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -19,9 +21,10 @@ from . import __version__
 from .articles import DEFAULT_MAX_CHARS
 from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
+from .dossier_io import disk_full
 from .extract import ExtractionSettings
 from .formatting import count_noun
-from .pipeline import Outcome, RunOptions, run, summary_lines
+from .pipeline import Outcome, OutputError, RunOptions, run, summary_lines
 from . import pipeline
 
 COMMANDS = ("run", "schema", "models", "eval", "diff", "render")
@@ -132,6 +135,25 @@ class RichProgress(pipeline.Progress):
         self.bar.stop()
 
 
+@contextmanager
+def _sigterm_as_interrupt():
+    """`kill` (SIGTERM) stops a run as Ctrl-C does: finished articles stay cached,
+    half-written files are removed, exit code 130."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @app.command("run", no_args_is_help=True)
 def run_command(
     articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html) or folders of them."),
@@ -192,16 +214,23 @@ def run_command(
         use_cache=not no_cache,
         concurrency=backend.concurrency,
     )
-    cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())
+    cache = None
     try:
-        with backend:
+        if not no_cache:
+            cache = ExtractionCache(cache_dir or default_cache_dir())
+        with _sigterm_as_interrupt(), backend:
             result = run(list(articles), backend, options, cache=cache, progress=progress)
     except KeyboardInterrupt:
         progress.stop()
         err.print("[yellow]interrupted:[/] finished articles are cached; run the same command again to resume.")
         raise typer.Exit(130)
+    except OutputError as error:
+        progress.stop()
+        raise _fail(str(error))
     except Exception as error:  # a model that cannot start, a disk that is full: say so, no traceback
         progress.stop()
+        if disk_full(error):
+            raise _fail(f"disk full ({error}) — free some space and run the same command again; {output} was not changed")
         if verbose:
             raise
         raise _fail(f"{error.__class__.__name__}: {error} (run with -v for details)")
@@ -209,6 +238,8 @@ def run_command(
         if cache is not None:
             cache.close()
     progress.stop()
+    for notice in cache.notices if cache is not None else ():
+        err.print(f"[yellow]warning:[/] {notice}")
     for line in summary_lines(result):
         err.print(line, markup=False)
     if result.dossier_written:

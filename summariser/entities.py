@@ -38,6 +38,7 @@ from typing import Iterable, Literal
 from rapidfuzz import fuzz
 
 from summariser.canonical import content_id
+from summariser.grounding import without_invisible
 from summariser.datamodel import ArticleExtraction, DossierEntity, EntityType
 from summariser.lexicon import (
     CAPITAL_DISPLAY,
@@ -101,6 +102,8 @@ def _normalise_token(token: str) -> tuple[str, ...]:
 
 
 def _normalised_tokens(text: str) -> list[str]:
+    # A soft hyphen, a zero-width character or a decomposed accent inside a name would split it.
+    text = unicodedata.normalize("NFC", without_invisible(text))
     return [part for match in _TOKEN.finditer(text) for part in _normalise_token(match.group())]
 
 

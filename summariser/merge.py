@@ -13,9 +13,11 @@ Sections:
 
 * text keys      - normalised, stemmed token strings that fuzzy matching compares
 * events         - one dossier event per real-world event (blocked greedy clustering)
-* statements     - one statement per speaker + same thing said
+* statements     - one statement per speaker + same thing said (never two
+                   that differ in a negation or a figure)
 * stances        - timelines per (holder, target, topic group)
-* disputes       - disagreements kept side by side
+* disputes       - disagreements kept side by side: opposite stances,
+                   conflicting figures, a speaker reported saying X and not X
 * assembly       - ``merge`` / ``merge_traced``
 
 Matching thresholds are module constants, each with the reason for its value.
@@ -548,6 +550,8 @@ class _StatementMention:
     date: DateValue | None
     key: str
     source: Source
+    negated: bool = False
+    figures: frozenset[str] = frozenset()
 
     @property
     def order(self) -> tuple:
@@ -584,6 +588,8 @@ def _statement_mentions(extractions: list[ArticleExtraction], resolver: EntityRe
                 date=normalise_date(statement.date_text, article.published),
                 key=_without_words(text_key(statement.content), name_words[speaker]),
                 source=_source(article.id, statement),
+                negated=negated(statement.content),
+                figures=figures(statement.content, ignore=statement.date_text),
             ))
     mentions.sort(key=lambda m: m.order)
     return mentions
@@ -599,9 +605,38 @@ def statements_match(a: str, b: str) -> bool:
     return similarity(a, b) >= STATEMENT_SIM
 
 
+# Words that make a statement say the opposite ("will not send" / "will send"),
+# as normalise_text writes them ("won't" -> "wont").
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor without cannot cant wont dont doesnt didnt isnt arent "
+    "wasnt werent wouldnt shouldnt couldnt hasnt havent hadnt".split()
+)
+
+
+def negated(text: str) -> bool:
+    return any(word in NEGATIONS for word in normalise_text(text).split())
+
+
+def figures_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Numbers that disagree ("100 tanks" / "5,000 tanks"); a report that only adds one does not."""
+    return bool(a and b) and not (a <= b or b <= a)
+
+
+def _contradicts(mention: _StatementMention, other: _StatementMention) -> bool:
+    """Same words, opposite meaning: one denies what the other asserts, or their figures differ."""
+    return mention.negated != other.negated or figures_conflict(mention.figures, other.figures)
+
+
+def _claim_key(key: str) -> str:
+    """A statement's text key without negations and numbers: what it is about."""
+    return " ".join(w for w in key.split() if w not in NEGATIONS and not w.isdigit()) or key
+
+
 def _statement_match_score(mention: _StatementMention, cluster: _StatementCluster) -> float | None:
     if not _iso_compatible(cluster.finest_date, mention.date):
         return None  # the same words on another day are another statement
+    if any(_contradicts(mention, member) for member in cluster.members[:MAX_MEMBERS_COMPARED]):
+        return None  # never agreeing sources: see _statement_disputes
     best = None
     for key in cluster.keys:
         if statements_match(mention.key, key):
@@ -936,20 +971,43 @@ def _event_figure_disputes(clusters: list[_EventCluster], ids: list[str]) -> lis
     return disputes
 
 
-def _statement_figure_disputes(clusters: list[_StatementCluster], ids: list[str]) -> list[Dispute]:
-    disputes = []
-    for cluster, item_id in zip(clusters, ids):
-        if len({m.article_id for m in cluster.members}) < 2:
-            continue
-        members = [
-            (m.article_id, m.statement.content,
-             figures(m.statement.content, ignore=m.statement.date_text), m.source)
-            for m in cluster.members
-        ]
+def _statement_disputes(clusters: list[_StatementCluster], ids: list[str]) -> list[Dispute]:
+    """Statements of one speaker about the same thing that contradict each other
+    (a negation, or figures that disagree), reported by different articles:
+    one dispute per group, each statement a claim with its sources."""
+    index = _CandidateIndex()
+    groups: UnionFind[int] = UnionFind(range(len(clusters)))
+    involved: set[int] = set()
+    for i, cluster in enumerate(clusters):
         first = cluster.members[0]
-        dispute = _figure_dispute(item_id, first.statement.content, first.speaker, members)
-        if dispute is not None:
-            disputes.append(dispute)
+        about = _claim_key(first.key)
+        keys = [(first.speaker, word) for word in sorted(words_of(about))] or [(first.speaker, "")]
+        articles = {m.article_id for m in cluster.members}
+        for j in index.candidates(keys):
+            other = clusters[j].members[0]
+            if (_contradicts(first, other) and articles != {m.article_id for m in clusters[j].members}
+                    and statements_match(about, _claim_key(other.key))):
+                groups.union(i, j)
+                involved.update((i, j))
+        index.add(keys, i)
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in sorted(involved):
+        components[groups.find(i)].append(i)
+    disputes = []
+    for members in components.values():
+        members.sort(key=lambda i: ids[i])
+        claims = [
+            DisputeClaim(
+                claim=clusters[i].members[0].statement.content, by=clusters[i].members[0].speaker,
+                sources=_sorted_unique_sources(m.source for m in clusters[i].members),
+            )
+            for i in members
+        ]
+        disputes.append(Dispute(
+            id=content_id("dp", "statement", ids[members[0]]),
+            topic=clusters[members[0]].members[0].statement.content,
+            claims=claims,
+        ))
     return disputes
 
 
@@ -1036,7 +1094,7 @@ def _merge_traced(
     disputes = (
         _stance_disputes(timelines, [s.id for s in stances], resolver)
         + _event_figure_disputes(event_clusters, [e.id for e in events])
-        + _statement_figure_disputes(statement_clusters, [s.id for s in statements])
+        + _statement_disputes(statement_clusters, [s.id for s in statements])
     )
 
     dossier = Dossier(

@@ -23,6 +23,7 @@ answer. This module owns the spaCy pipeline:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import importlib.util
@@ -252,6 +253,49 @@ def parse(text: str) -> Doc:
     """Tokens, tags, lemmas, dependencies, entities and sentences of ``text``."""
     with _PARSING:
         return load_pipeline()(text)
+
+
+# --------------------------------------------------------------------------
+# Per-document indexes: built once per parse, so a look-up per attribution
+# or per name costs that look-up, not a pass over the whole article
+# --------------------------------------------------------------------------
+
+
+def _once(doc: Doc, key: str, build):
+    """``build(doc)``, computed on first use and kept with the document."""
+    cache = doc.user_data.setdefault("summariser", {})
+    if key not in cache:
+        cache[key] = build(doc)
+    return cache[key]
+
+
+def _token_starts(doc: Doc) -> list[int]:
+    return [token.idx for token in doc]
+
+
+def doc_entities(doc: Doc) -> tuple:
+    """``doc.ents`` (which builds every entity span again on each access), once."""
+    return _once(doc, "entities", lambda d: tuple(d.ents))
+
+
+def doc_sentences(doc: Doc) -> tuple:
+    """``doc.sents`` as a tuple, once."""
+    return _once(doc, "sentences", lambda d: tuple(d.sents))
+
+
+def tokens_between(doc: Doc, start: int, end: int):
+    """The tokens whose first character lies in [start, end), in order (a slice of ``doc``)."""
+    starts = _once(doc, "token_starts", _token_starts)
+    return doc[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+def token_at(doc: Doc, char: int):
+    """The token that holds character ``char``, or None (whitespace between tokens)."""
+    starts = _once(doc, "token_starts", _token_starts)
+    i = bisect.bisect_right(starts, char) - 1
+    if i >= 0 and char < doc[i].idx + len(doc[i].text):
+        return doc[i]
+    return None
 
 
 # --------------------------------------------------------------------------

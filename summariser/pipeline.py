@@ -7,27 +7,30 @@ write once, in a fixed order, so the dossier is byte-identical whatever order
 answers came back in).
 
 Each article is independent: one that cannot be read or extracted is
-reported and the others go on. An article's extraction is cached as soon as
-it succeeds, so a run that is killed resumes where it stopped. Outputs are
-written atomically; the dossier is replaced only when at least one article
-made it through, so a failed run never destroys the previous dossier.
+reported and the others go on. The run's own outputs are never read as
+articles, and ``-o`` may not name an input article. An article's extraction
+is cached as soon as it succeeds, so a run that is killed resumes where it
+stopped. Outputs are written atomically; the dossier is replaced only when at
+least one article made it through, so a failed run never destroys the
+previous dossier.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import time
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
-from .articles import DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
+from .articles import ARTICLE_SUFFIXES, DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
 from .backends import Backend, BackendError, Cancelled
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
-from .dossier_io import atomic_write_text
+from .dossier_io import atomic_write_text, looks_like_dossier
 from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, QuestionRunner, extract_article, in_order
 from .merge import merge
@@ -93,9 +96,37 @@ class RunOptions:
     concurrency: int = 1  # articles, and questions of one article, in flight at once
 
 
-def load_articles(paths: list[str | Path], max_chars: int) -> tuple[list[Article], list[Outcome]]:
+class OutputError(Exception):
+    """An output that would destroy an input; nothing was read or written."""
+
+
+def check_output(paths: list[str | Path], output: Path) -> None:
+    """Refuse an ``-o`` that names an input article: it would be overwritten by the dossier.
+
+    A dossier written there by an earlier run may be replaced (it is never read
+    as an article: see ``outputs``).
+    """
+    if not output.is_file() or looks_like_dossier(output):
+        return
+    target = Path(os.path.abspath(output))
+    inputs = [Path(os.path.abspath(p)) for p in paths]
+    named = target in inputs
+    in_input_folder = output.suffix.lower() in ARTICLE_SUFFIXES and any(p in target.parents for p in inputs)
+    if named or in_input_folder:
+        raise OutputError(f"-o {output} is an input article and would be overwritten — write the dossier elsewhere")
+
+
+def outputs(options: RunOptions, backend: Backend) -> tuple[Path, ...]:
+    """What this run writes (dossier, extraction files, recorded exchanges): never read back as articles."""
+    record_dir = getattr(getattr(backend, "options", None), "record_dir", None)
+    return tuple(p for p in (options.output, options.extractions_dir, record_dir) if p is not None)
+
+
+def load_articles(
+    paths: list[str | Path], max_chars: int, skip: tuple[Path, ...] = ()
+) -> tuple[list[Article], list[Outcome]]:
     """Readable articles (the same text under two names loaded once, both paths kept) and failures."""
-    files, errors = find_article_files(paths)
+    files, errors = find_article_files(paths, skip)
     failures = [Outcome(label=e.path, status="failed", error=f"{e.problem}" + (f" — {e.hint}" if e.hint else "")) for e in errors]
     by_id: dict[str, Article] = {}
     for path in files:
@@ -191,7 +222,8 @@ def run(
     progress = progress or Progress()
     started = clock()
     result = RunResult()
-    articles, load_failures = load_articles(paths, options.max_chars)
+    check_output(paths, options.output)
+    articles, load_failures = load_articles(paths, options.max_chars, outputs(options, backend))
     progress.started(len(articles))
     for failure in load_failures:
         progress.article_done(failure)

@@ -19,7 +19,8 @@ from spacy.tokens import Doc
 from .articles import Article
 from .attribution import PERSON_NOUNS, Attribution, Span, find_attributions, name_of, resolve_pronoun_candidates
 from .datamodel import SpeakerType
-from .nlp import parse, sentence_spans
+from .grounding import fold_name
+from .nlp import doc_entities, parse, sentence_spans
 
 # Words that report a happening (an attack, a death, an arrest, a meeting, a
 # deal ...), matched as word starts. They mark candidate sentences for the
@@ -151,11 +152,11 @@ def _sentence_at(sentences: list[Sentence], char: int) -> Sentence | None:
 
 
 def _entity_label(doc: Doc, span: Span) -> str:
-    return next((e.label_ for e in doc.ents if e.start_char <= span.start and span.end <= e.end_char), "")
+    return next((e.label_ for e in doc_entities(doc) if e.start_char <= span.start and span.end <= e.end_char), "")
 
 
 def _surname(name: str) -> str:
-    return name.split()[-1].casefold() if name.split() else ""
+    return fold_name(name).split(" ")[-1]
 
 
 def _settle_speaker(
@@ -211,7 +212,7 @@ def _earlier_holder_of_office(doc: Doc, source: Span) -> str | None:
     words = {t.lemma_.casefold() for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ")}
     if not words & PERSON_NOUNS:
         return None
-    for ent in sorted((e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= source.start), key=lambda e: -e.start_char):
+    for ent in sorted((e for e in doc_entities(doc) if e.label_ == "PERSON" and e.end_char <= source.start), key=lambda e: -e.start_char):
         if words <= {t.lemma_.casefold() for t in _same_line(doc, ent.start - 6, ent.end + 6, ent.start)}:
             return ent.text
     return None
@@ -265,7 +266,7 @@ def _other_actors(doc: Doc, sentence: Sentence, attribution: Attribution, speake
     """Actors the sentence names outside the source, as written, once each, in text order."""
     source = attribution.source
     found: list[str] = []
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.label_ not in _ACTOR_LABELS or not (sentence.start <= ent.start_char and ent.end_char <= sentence.end):
             continue
         if source is not None and source.start <= ent.start_char and ent.end_char <= source.end:
@@ -273,8 +274,8 @@ def _other_actors(doc: Doc, sentence: Sentence, attribution: Attribution, speake
         name = _without_article(ent.text.strip(" ,.;:“”\"‘’'()"))
         if name.endswith(("’s", "'s")):
             name = name[:-2]
-        if len(name) < 2 or (speaker and name.casefold() == speaker.casefold()):
+        if len(name) < 2 or (speaker and fold_name(name) == fold_name(speaker)):
             continue
-        if name.casefold() not in {f.casefold() for f in found}:
+        if fold_name(name) not in {fold_name(f) for f in found}:
             found.append(name)
     return tuple(found)

@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .articles import Article
-from .grounding import article_spelling, mentions
+from .grounding import article_spelling, fold_name, mentions
 from .prepass import Sentence
 from .datamodel import EventType, Polarity
 from .rules import same_side, speaker_role
@@ -50,10 +50,15 @@ def _check_sentence(number: int, ctx: QuestionContext) -> list[str]:
     return []
 
 
+def _is_pronoun(name: str) -> bool:
+    # Folded: a zero-width character does not make "he" a name.
+    return fold_name(name) in PRONOUNS
+
+
 def _check_name(label: str, name: str | None, ctx: QuestionContext, sentence: int | None = None) -> list[str]:
     if not name:
         return []
-    if name.strip().lower() in PRONOUNS:
+    if _is_pronoun(name):
         where = f" (see the sentences before [{sentence}])" if sentence else ""
         return [f"{label} '{name}' is a pronoun: write the name it refers to{where}"]
     if not mentions(name, ctx.article.text, ctx.article.excluded):
@@ -63,7 +68,7 @@ def _check_name(label: str, name: str | None, ctx: QuestionContext, sentence: in
 
 def _respelled(name: str | None, ctx: QuestionContext) -> str | None:
     """The name as the article writes it, when the model wrote it a little differently."""
-    if not name or name.strip().lower() in PRONOUNS or mentions(name, ctx.article.text, ctx.article.excluded):
+    if not name or _is_pronoun(name) or mentions(name, ctx.article.text, ctx.article.excluded):
         return name
     return article_spelling(name, ctx.article.text, ctx.article.excluded) or name
 

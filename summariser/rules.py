@@ -14,12 +14,13 @@ decides is never a model's guess and is the same on every run:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .articles import Article
 from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
 from .entities import normalise_text
-from .grounding import evidence_at
+from .grounding import evidence_at, fold_name, plain_article, plain_name
 from .lexicon import ROLE_WORDS, looks_like_personal_name, names_an_organisation, state_of
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
@@ -38,32 +39,52 @@ def speaker_role(text: str, speaker: str) -> str | None:
     Deterministic, so a role is always the article's own words: the model is
     never asked to describe affiliations (small models invent them).
     """
-    surname = speaker.strip().split()[-1] if speaker.strip() else ""
+    speaker = plain_name(speaker).strip()
+    surname = speaker.split()[-1] if speaker else ""
     if len(surname) < 3:
         return None
-    pattern = re.compile(
+    text = plain_article(text)  # a soft hyphen or a decomposed accent does not hide a name
+    pattern = _role_before(surname)
+    best: str | None = None
+    # A role and its name are on one line, so only lines holding the surname are searched.
+    for start, end in _lines_holding(text, surname):
+        for match in pattern.finditer(text, start, end):
+            role = match.group(1).strip(" ,")
+            if best is None or len(role) > len(best):
+                best = role
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _role_before(surname: str) -> re.Pattern[str]:
+    return re.compile(
         # [^\S\n]: spaces but not a line break, so a role never reaches into the line before.
         r"((?:[A-Z][\w’'\-]*[^\S\n]+){0,4}?" + ROLE_WORDS + r"(?:[^\S\n]+(?:of|to)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w\-]*)?)[^\S\n]*,?[^\S\n]+"
         r"(?:[A-Z][\w\-]*[^\S\n]+){0,2}" + re.escape(surname) + r"\b"
     )
-    best: str | None = None
-    for match in pattern.finditer(text):
-        role = match.group(1).strip(" ,")
-        if best is None or len(role) > len(best):
-            best = role
-    return best
+
+
+def _lines_holding(text: str, word: str):
+    """(start, end) of each line of ``text`` that contains ``word``, in order."""
+    found = text.find(word)
+    while found != -1:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end == -1 else end
+        yield start, end
+        found = text.find(word, end)
 
 
 
 
 def same_side(actor: str, speaker: str, role: str | None) -> bool:
     """Whether `actor` is the speaker or the side they speak for (the direction check)."""
-    folded = actor.casefold().strip()
+    folded, speaker_folded = fold_name(actor), fold_name(speaker)
     if not folded:
         return False
-    if folded in speaker.casefold() or speaker.casefold() in folded:
+    if folded in speaker_folded or speaker_folded in folded:
         return True
-    if role and folded in role.casefold():
+    if role and folded in fold_name(role):
         return True
     # "Azerbaijan" or "Baku" and a speaker described as "Azerbaijani President".
     side = speaker_side(speaker, role)
@@ -109,11 +130,12 @@ ADDRESSEE_PATTERNS = (
 
 def addressee_in(text: str, speaker: str) -> str | None:
     """Whom the sentence says the speaker addressed, in the sentence's words; else None."""
-    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    surname = fold_name(speaker).split(" ")[-1]
+    text = plain_name(text)
     for pattern in ADDRESSEE_PATTERNS:
         for match in pattern.finditer(text):
             name = match.group(1).strip(" ,.")
-            if surname and surname in name.casefold():
+            if surname and surname in fold_name(name):
                 continue  # the speaker, not whom they spoke to
             return name
     return None
@@ -214,7 +236,7 @@ def _unique_participants(participants: list[Participant]) -> list[Participant]:
     seen: set[str] = set()
     unique = []
     for participant in participants:
-        key = participant.name.casefold()
+        key = fold_name(participant.name)
         if key not in seen:
             seen.add(key)
             unique.append(participant)
@@ -248,7 +270,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     # A demonym or a capital stands for its state ("Iranian", "Tel Aviv").
     target = state_of(normalise_text(target)) or target
     holder = speaker_side(speaker, role) or speaker
-    if holder.casefold() == target.casefold():
+    if fold_name(holder) == fold_name(target):
         return None
     return Stance(
         holder=holder,
@@ -340,8 +362,8 @@ def entities_of(statements: list[Statement], events: list[Event], stances: list[
     names: dict[str, tuple[str, bool, EntityType | None]] = {}
 
     def add(name: str | None, is_place: bool = False, told: EntityType | None = None) -> None:
-        if name and name.casefold() not in names:
-            names[name.casefold()] = (name, is_place, told)
+        if name and fold_name(name) not in names:
+            names[fold_name(name)] = (name, is_place, told)
 
     for statement in statements:
         add(statement.speaker, told=_TYPE_OF_SPEAKER.get(statement.speaker_type or ""))

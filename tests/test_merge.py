@@ -696,3 +696,66 @@ def test_event_trace_maps_every_input_event():
     assert len(result.event_ids) == sum(len(x.events) for x in xs)
     assert set(result.event_ids.values()) == {e.id for e in result.dossier.events}
     assert result.event_ids[(A000, 0)] == result.event_ids[(A002, 0)]  # the phone call
+
+
+# --------------------------------------------------------------------------
+# Negations and figures: never agreeing sources; across articles, a dispute
+# --------------------------------------------------------------------------
+
+
+def said_in(article_id: str, *contents: str, speaker: str = "Boris Pistorius") -> ArticleExtraction:
+    """An article (not a seed) in which ``speaker`` said each of ``contents``, one sentence each."""
+    text, statements = "", []
+    for content in contents:
+        sentence = f"{speaker} said Germany {content}."
+        start = len(text)
+        text += sentence + " "
+        statements.append(Statement(speaker=speaker, content=f"Germany {content}", kind="paraphrase",
+                                    evidence=Evidence(text=sentence, start=start, end=start + len(sentence))))
+    return ArticleExtraction(
+        article=ArticleMeta(id=article_id, title="Tanks", paths=[f"{article_id}.txt"],
+                            content_hash=sha256_text(text), chars=len(text)),
+        statements=statements, usage=Usage(calls=1), model="test-model", prompt_version="p1",
+    )
+
+
+@pytest.mark.parametrize("one, other", [
+    ("will send 100 tanks to Ukraine", "will not send 100 tanks to Ukraine"),
+    ("will send 100 tanks to Ukraine", "won't send 100 tanks to Ukraine"),
+    ("would never send tanks to Ukraine", "would send tanks to Ukraine"),
+    ("will send 100 tanks to Ukraine", "will send 5,000 tanks to Ukraine"),
+    ("will send 100 tanks to Ukraine this year", "will send 120 tanks to Ukraine this year"),
+])
+def test_a_negation_or_another_figure_is_a_dispute_not_a_second_source(one, other):
+    d = merge([said_in("article-a", one), said_in("article-b", other)], model="m", prompt_version="p")
+    assert len(d.statements) == 2, "never merged as agreeing sources"
+    assert all(len(s.sources) == 1 for s in d.statements)
+    (dispute,) = d.disputes
+    assert sorted(c.claim for c in dispute.claims) == sorted([f"Germany {one}", f"Germany {other}"])
+    assert {c.sources[0].article_id for c in dispute.claims} == {"article-a", "article-b"}
+    (speaker,) = {c.by for c in dispute.claims}
+    assert speaker == d.statements[0].speaker
+
+
+def test_a_negation_in_one_article_is_two_statements_and_no_dispute():
+    d = merge([said_in("article-a", "will send 100 tanks to Ukraine", "will not send 100 tanks to Ukraine")],
+              model="m", prompt_version="p")
+    assert len(d.statements) == 2 and d.disputes == []
+
+
+def test_agreeing_reports_still_merge():
+    pairs = [
+        ("will send 100 tanks to Ukraine", "will send 100 tanks to Ukraine soon"),
+        ("will not send tanks to Ukraine", "would never send tanks to Ukraine"),
+        ("will send tanks to Ukraine", "will send 100 tanks to Ukraine"),  # one adds a figure: no conflict
+    ]
+    for one, other in pairs:
+        d = merge([said_in("article-a", one), said_in("article-b", other)], model="m", prompt_version="p")
+        assert len(d.statements) == 1 and len(d.statements[0].sources) == 2, (one, other)
+        assert d.disputes == []
+
+
+def test_different_matters_do_not_make_a_dispute():
+    d = merge([said_in("article-a", "will send 100 tanks to Ukraine"),
+               said_in("article-b", "will not raise taxes next year")], model="m", prompt_version="p")
+    assert len(d.statements) == 2 and d.disputes == []
