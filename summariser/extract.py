@@ -54,6 +54,7 @@ from .questions import (
     repair_speech_act,
     events_question,
     speech_question,
+    validating_against,
 )
 from .rules import entities_of, event_from, same_side, speaker_role, stance_from, statement_from
 
@@ -202,16 +203,16 @@ class Asker:
 
     def _ask(self, kind, response_model, messages, ctx, max_tokens, repair, sentence) -> Asked:
         try:
-            answer = self.client.chat.completions.create(
-                model=self.backend.model_id,
-                messages=messages,
-                response_model=response_model,
-                max_retries=max(0, self.settings.attempts - 1),  # instructor counts re-asks
-                context={"question": ctx},
-                temperature=self.settings.temperature,
-                seed=self.settings.seed,
-                max_tokens=max_tokens,
-            )
+            with validating_against(ctx):  # never instructor's context=: it would template the messages
+                answer = self.client.chat.completions.create(
+                    model=self.backend.model_id,
+                    messages=messages,
+                    response_model=response_model,
+                    max_retries=max(0, self.settings.attempts - 1),  # instructor counts re-asks
+                    temperature=self.settings.temperature,
+                    seed=self.settings.seed,
+                    max_tokens=max_tokens,
+                )
             return self._screen(kind, _items(answer, sentence), ctx, repair)
         except InstructorRetryException as exc:
             # instructor wraps a failed API call (404, timeout, refused connection) in
