@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import httpcore2
 import httpx2
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -41,6 +44,13 @@ DEFAULT_TIMEOUT = 300.0  # a CPU model writing 600 tokens needs minutes, not sec
 
 class BackendError(RuntimeError):
     """The model cannot be used at all (wrong URL, key or model name): no point going on."""
+
+
+def check_timeout(seconds: float) -> float:
+    """A usable --timeout: a finite number of seconds above zero."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{seconds:g} is not a number of seconds above 0")
+    return float(seconds)
 
 
 # --------------------------------------------------------------------------
@@ -106,6 +116,42 @@ class _RetryableStatus(Exception):
         self.response = response
 
 
+class _UnusableAnswer(Exception):
+    """HTTP 200 without a chat completion in it (no choices, null content, an HTML page)."""
+
+    def __init__(self, response: httpx2.Response, what: str):
+        super().__init__(what)
+        self.response = response
+        self.what = what
+
+
+UNUSABLE_ANSWER = "unusable_answer"  # the error type of the response that reports one after the last try
+
+
+def unusable_completion(response: httpx2.Response) -> str | None:
+    """What a 200 answer to a chat request is when it is not a chat completion, else None."""
+    body = response.content
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        if not text:
+            return "an empty body"
+        if text.startswith("<") or "html" in response.headers.get("content-type", ""):
+            return "an HTML page"
+        return f"a body that is not JSON ({text[:40]!r})"
+    if not isinstance(payload, dict) or not isinstance(payload.get("choices"), list):
+        return "JSON without choices"
+    if not payload["choices"]:
+        return "no choices"
+    message = payload["choices"][0].get("message") if isinstance(payload["choices"][0], dict) else None
+    if not isinstance(message, dict):
+        return "a choice without a message"
+    if message.get("content") is None and not message.get("tool_calls"):
+        return "null content"
+    return None
+
+
 def _retry_after(response: httpx2.Response | None) -> float | None:
     if response is None:
         return None
@@ -117,14 +163,83 @@ def _retry_after(response: httpx2.Response | None) -> float | None:
 
 
 def _is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, (_RetryableStatus, httpx2.TimeoutException, httpx2.NetworkError))
+    # RemoteProtocolError: the server closed the connection before or in the
+    # middle of its answer, which a later try may well get whole.
+    return isinstance(exc, (_RetryableStatus, _UnusableAnswer, httpx2.TimeoutException, httpx2.NetworkError,
+                            httpx2.RemoteProtocolError))
+
+
+# --------------------------------------------------------------------------
+# One deadline for the whole request
+# --------------------------------------------------------------------------
+
+# When the request being sent must be complete (time.monotonic()), if bounded.
+# httpx's timeouts bound each read, so a server sending a byte a second would
+# never trip them; every socket operation here waits at most until this.
+_DEADLINE: ContextVar[float | None] = ContextVar("model_request_deadline", default=None)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore2.ReadTimeout("the whole answer took longer than the timeout")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    def __init__(self, inner: httpcore2.NetworkStream):
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore2.NetworkStream:  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> object:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore2.NetworkBackend):
+    def __init__(self, inner: httpcore2.NetworkBackend):
+        self.inner = inner
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self.inner.connect_tcp(host, port, _time_left(timeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self.inner.connect_unix_socket(path, _time_left(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def http_transport() -> httpx2.HTTPTransport:
+    """httpx's transport, with every socket operation bounded by the request's deadline."""
+    transport = httpx2.HTTPTransport()
+    pool = transport._pool  # httpx builds its pool without a way to pass a network backend
+    pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return transport
 
 
 class RetryTransport(httpx2.BaseTransport):
     """Retries what a later attempt may fix, with exponential backoff.
 
-    A 429's Retry-After is honoured (capped by ``max_wait``). After the last
-    attempt the final response (or error) goes up to the openai client.
+    A 429's Retry-After is honoured (capped by ``max_wait``). A connection
+    closed mid-answer and a 200 that holds no chat completion are retried too.
+    Each try must be complete within ``timeout`` seconds, headers and body
+    (on transports built by ``http_transport``). After the last attempt the
+    final response (or error) goes up to the openai client; an unusable 200
+    goes up as a 502 that says what it was.
     """
 
     def __init__(
@@ -134,12 +249,14 @@ class RetryTransport(httpx2.BaseTransport):
         base_wait: float = 1.0,
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        timeout: float | None = None,
     ):
         self.inner = inner
         self.attempts = max(1, attempts)
         self.base_wait = base_wait
         self.max_wait = max_wait
         self.sleep = sleep
+        self.timeout = timeout
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -149,17 +266,30 @@ class RetryTransport(httpx2.BaseTransport):
 
     def _before_sleep(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
-        what = f"HTTP {exc.response.status_code}" if isinstance(exc, _RetryableStatus) else type(exc).__name__
+        if isinstance(exc, _RetryableStatus):
+            what = f"HTTP {exc.response.status_code}"
+        elif isinstance(exc, _UnusableAnswer):
+            what = f"HTTP 200 with {exc.what}"
+        else:
+            what = type(exc).__name__
         log.warning("model request failed (%s); retrying (attempt %d of %d)", what, state.attempt_number + 1, self.attempts)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         request.read()  # the body must be replayable on each attempt
 
         def attempt() -> httpx2.Response:
-            response = self.inner.handle_request(request)
-            if response.status_code in RETRY_STATUSES:
+            token = _DEADLINE.set(time.monotonic() + self.timeout if self.timeout else None)
+            try:
+                response = self.inner.handle_request(request)
                 response.read()
+            finally:
+                _DEADLINE.reset(token)
+            if response.status_code in RETRY_STATUSES:
                 raise _RetryableStatus(response)
+            if response.status_code == 200 and request.url.path.endswith("/chat/completions"):
+                what = unusable_completion(response)
+                if what is not None:
+                    raise _UnusableAnswer(response, what)
             return response
 
         retrying = Retrying(
@@ -174,6 +304,9 @@ class RetryTransport(httpx2.BaseTransport):
             return retrying(attempt)
         except _RetryableStatus as exc:
             return exc.response
+        except _UnusableAnswer as exc:
+            message = f"the model server answered HTTP 200 with {exc.what}, not a chat completion ({self.attempts} tries)"
+            return httpx2.Response(502, json={"error": {"message": message, "type": UNUSABLE_ANSWER}}, request=request)
 
     def close(self) -> None:
         self.inner.close()
@@ -205,7 +338,7 @@ class RecordingTransport(httpx2.BaseTransport):
         body = request.read()
         response = self.inner.handle_request(request)
         content = response.read()
-        if response.status_code == 200:
+        if response.status_code == 200 and unusable_completion(response) is None:
             record = {"request": json.loads(body), "response": json.loads(content), "status": 200}
             atomic_write_text(self.directory / f"{request_key(body)}.json", canonical_json(record))
         return response
@@ -345,7 +478,7 @@ class Backend:
 
     # Subclasses say where requests go.
     def _base_transport(self) -> httpx2.BaseTransport:
-        return httpx2.HTTPTransport()
+        return http_transport()
 
     def _base_url(self) -> str:
         raise NotImplementedError
@@ -362,7 +495,7 @@ class Backend:
             if self.options.record_dir is not None:
                 transport = RecordingTransport(transport, self.options.record_dir)
             transport = MeteringTransport(transport, self.meter)
-            transport = RetryTransport(transport, attempts=self.options.attempts)
+            transport = RetryTransport(transport, attempts=self.options.attempts, timeout=self.options.timeout)
             http = httpx2.Client(transport=transport, timeout=self.options.timeout)
             # Retries live in our transport, where they are logged and metered.
             self._client = openai.OpenAI(
@@ -424,7 +557,7 @@ class EmbeddedBackend(Backend):
         self._server = None
 
     def _base_transport(self) -> httpx2.BaseTransport:
-        return CompactJsonTransport(httpx2.HTTPTransport())
+        return CompactJsonTransport(http_transport())
 
     def _base_url(self) -> str:
         from .embedded import EmbeddedServer, resolve_model_path

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .articles import DEFAULT_MAX_CHARS
-from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend
+from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend, check_timeout
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
 from .extract import ExtractionSettings
 from .pipeline import Outcome, RunOptions, run, summary_lines
@@ -82,6 +82,13 @@ def choose_backend(
     return EndpointBackend(base_url or "https://api.openai.com/v1", model or OPENAI_DEFAULT_MODEL, api_key, options)
 
 
+def _seconds(value: float) -> float:
+    try:
+        return check_timeout(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 class RichProgress(pipeline.Progress):
     def __init__(self, console: Console):
         self.console = console
@@ -141,7 +148,8 @@ def run_command(
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Refuse articles longer than this."),
     attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
-    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
+    timeout: float = typer.Option(300.0, "--timeout", callback=_seconds,
+                                  help="Seconds one model answer may take, all of it (each try)."),
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),

@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+import httpx2
 import instructor
 import openai
 from pydantic import BaseModel, ValidationError
 
 from .articles import Article
-from .backends import Backend, BackendError
+from .backends import UNUSABLE_ANSWER, Backend, BackendError
 from .entities import normalise_text
 from .grounding import is_grounded
 from .nlp import parse
@@ -237,11 +238,18 @@ class Asker:
             return self._error(
                 kind, f"no answer within {options.timeout:g}s ({options.attempts} tries) — raise --timeout"
             )
-        if isinstance(exc, openai.APIConnectionError):
+        if isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, httpx2.ConnectError):
+            # Refused or unresolvable: no later article can do better.
             return BackendError(
                 f"cannot reach the model server at {self.backend.client().base_url} ({exc}) "
                 "— is it running? check --base-url"
             )
+        if isinstance(exc, openai.APIConnectionError):  # the server was there and broke off: this article's problem
+            cause = exc.__cause__
+            return self._error(kind, f"the model server closed the connection before its answer was complete "
+                                     f"({self.backend.options.attempts} tries; {cause or exc})")
+        if _error_type(exc) == UNUSABLE_ANSWER:
+            return self._error(kind, _api_message(exc, with_class=False))
         return self._error(kind, _api_message(exc))
 
     def _salvage(self, kind, response_model, exc, ctx, repair, sentence) -> Asked:
@@ -284,13 +292,13 @@ def _error_type(exc: openai.APIError) -> str | None:
     return body.get("type") if isinstance(body, dict) else None
 
 
-def _api_message(exc: openai.APIError) -> str:
+def _api_message(exc: openai.APIError, with_class: bool = True) -> str:
     body = getattr(exc, "body", None)
+    message = None
     if isinstance(body, dict):
         message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) else body.get("message")
-        if message:
-            return f"{exc.__class__.__name__}: {message}"
-    return f"{exc.__class__.__name__}: {exc}"
+    message = message or str(exc)
+    return f"{exc.__class__.__name__}: {message}" if with_class else str(message)
 
 
 def _completion_text(completion: object) -> str:

@@ -80,6 +80,12 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to sleep before answering
     content_type: str = "application/json"
+    # Faults of the connection: close it without answering (``hang_up``), send
+    # only the first ``cut`` bytes of the body then close it, or send the body
+    # one byte every ``trickle`` seconds.
+    hang_up: bool = False
+    cut: int | None = None
+    trickle: float = 0.0
 
 
 def _find_enum(schema: Any, name: str = "sentence") -> list[Any]:
@@ -245,16 +251,19 @@ class FakeModel:
                 delay = reply.delay or fake.delay
                 if delay:
                     time.sleep(delay)
+                if reply.hang_up:
+                    self.close_connection = True
+                    return
                 if reply.body is not None:
                     payload = reply.body
                 elif reply.status == 200:
                     payload = completion_body(call, reply.content or "", reply.finish_reason)
                 else:
                     payload = {"error": {"message": f"HTTP {reply.status}", "type": "fake"}}
-                self._send(reply.status, payload, reply.headers, reply.content_type)
+                self._send(reply.status, payload, reply.headers, reply.content_type, reply)
 
             def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None,
-                      content_type: str = "application/json") -> None:
+                      content_type: str = "application/json", reply: Reply | None = None) -> None:
                 data = payload if isinstance(payload, bytes) else (
                     payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode("utf-8"))
                 try:
@@ -264,10 +273,20 @@ class FakeModel:
                     for key, value in (headers or {}).items():
                         self.send_header(key, value)
                     self.end_headers()
-                    self.wfile.write(data)
-                    self.wfile.flush()
+                    if reply is not None and reply.cut is not None:
+                        self.wfile.write(data[: reply.cut])
+                        self.wfile.flush()
+                        self.close_connection = True
+                    elif reply is not None and reply.trickle:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                    else:
+                        self.wfile.write(data)
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-                    pass
+                    self.close_connection = True
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True

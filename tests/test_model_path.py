@@ -73,3 +73,122 @@ def test_our_prompt_templates_take_article_text_as_values_only():
     assert question.count(hostile) == 2 and "{{ speaker }} says" in question and "{{ config }}" in question
     block = render("article.j2", title="{% if %}", published=None, sentences=f"[1] {hostile}")
     assert block == f"Article: {{% if %}}\n\n[1] {hostile}"
+
+
+# --------------------------------------------------------------------------
+# A fault costs one request: broken connections, slow servers, unusable 200s
+# --------------------------------------------------------------------------
+
+
+def first_time(marker: str, fault: Reply):
+    """`fault` for the first request about `marker`, then correct answers."""
+    seen: list[int] = []
+
+    def script(call: Call) -> Reply:
+        if call.mentions(marker) and not seen:
+            seen.append(call.index)
+            return fault
+        return good(call)
+
+    return script
+
+
+def always(marker: str, fault: Reply):
+    return lambda call: fault if call.mentions(marker) else good(call)
+
+
+BROKEN_CONNECTIONS = {
+    "closed before answering": Reply(hang_up=True),
+    "body cut off mid-way": Reply(body={"choices": [{"message": {"content": "x" * 400}}]}, cut=60),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CONNECTIONS))
+def test_a_connection_broken_mid_answer_is_retried(tmp_path, fake, case):
+    fake.script = first_time("Zorblat", BROKEN_CONNECTIONS[case])
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    calls = fake.calls_about("Zorblat")
+    assert calls[0].body == calls[1].body  # the same request again
+    assert dossier_article_paths(ran.dossier()) == sorted([[str(paths[0])], [str(paths[1])]])
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CONNECTIONS))
+def test_a_connection_that_keeps_breaking_fails_that_article_only(tmp_path, fake, case):
+    fake.script = always("Zorblat", BROKEN_CONNECTIONS[case])
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--http-attempts", "2")
+
+    assert ran.code == 1, ran.output
+    line = ran.failed_line(paths[0])
+    assert "closed the connection before its answer was complete (2 tries" in line, line
+    assert "cannot reach" not in ran.output and "not attempted" not in ran.output, ran.output
+    assert dossier_article_paths(ran.dossier()) == [[str(paths[1])]]
+    assert fake.calls_about("Kestria")
+
+
+def test_timeout_bounds_the_whole_answer_not_each_read(tmp_path, fake):
+    """A server that sends its answer a byte at a time never leaves a read
+    waiting a whole second, yet the answer would take many seconds."""
+    fake.script = always("Zorblat", Reply(body=None, content='{"events": []}', trickle=0.05))
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache",
+                  "--timeout", "1", "--http-attempts", "1")
+
+    assert ran.code == 1, ran.output
+    line = ran.failed_line(paths[0])
+    assert "no answer within 1s (1 tries)" in line and "raise --timeout" in line, line
+    assert len(fake.calls_about("Zorblat")) == 1  # one question, abandoned: the next ones are not asked
+    assert dossier_article_paths(ran.dossier()) == [[str(paths[1])]]
+
+
+@pytest.mark.parametrize("option,value", [("--timeout", "0"), ("--timeout", "-5"), ("--timeout", "nan"),
+                                          ("--timeout", "inf"), ("--attempts", "0"), ("--http-attempts", "0")])
+def test_invalid_limits_are_refused_before_any_work(tmp_path, fake, option, value):
+    paths = articles(tmp_path, ARTICLE_A)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", option, value)
+
+    assert ran.code == 2, ran.output
+    message = " ".join(ran.output.replace("│", " ").split())  # the error box wraps lines
+    assert option in message, ran.output
+    assert f"{value} is not a number of seconds above 0" in message if option == "--timeout" else "1" in message
+    assert not fake.calls
+    assert not (tmp_path / "out").exists()
+
+
+HTML_PAGE = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>"
+UNUSABLE_200S = {
+    "no choices": (Reply(body={"id": "x", "object": "chat.completion", "choices": []}), "no choices"),
+    "null content": (Reply(body={"id": "x", "choices": [{"index": 0, "message": {"role": "assistant", "content": None},
+                                                         "finish_reason": "stop"}]}), "null content"),
+    "HTML page": (Reply(body=HTML_PAGE, content_type="text/html"), "an HTML page"),
+    "empty body": (Reply(body=""), "an empty body"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE_200S))
+def test_a_200_without_a_completion_is_retried(tmp_path, fake, case):
+    fake.script = first_time("Zorblat", UNUSABLE_200S[case][0])
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    calls = fake.calls_about("Zorblat")
+    assert calls[0].body == calls[1].body
+    assert len(extraction_about(ran, "Zorblat")["events"]) == 1
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE_200S))
+def test_a_200_without_a_completion_says_what_it_was(tmp_path, fake, case):
+    fault, what = UNUSABLE_200S[case]
+    fake.script = always("Zorblat", fault)
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--http-attempts", "2")
+
+    assert ran.code == 1, ran.output
+    line = ran.failed_line(paths[0])
+    assert f"the model server answered HTTP 200 with {what}, not a chat completion (2 tries)" in line, line
+    assert "re-run to retry it" in line, line
+    assert dossier_article_paths(ran.dossier()) == [[str(paths[1])]]
