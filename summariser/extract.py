@@ -31,7 +31,7 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import httpx2
 import instructor
@@ -260,9 +260,14 @@ class Asker:
         try:
             answer = response_model.model_validate_json(content or "")
         except ValidationError as error:
-            raise _InvalidAnswer(
-                f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
-            ) from None
+            salvaged = _valid_items(response_model, content, kind)
+            if salvaged is None:
+                raise _InvalidAnswer(
+                    f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
+                ) from None
+            items, invalid = salvaged
+            screened = self._screen(kind, items, ctx, repair)
+            return Asked(screened.items, invalid + screened.dropped)
         return self._screen(kind, _items(answer, sentence), ctx, repair)
 
     def _screen(self, kind, items, ctx, repair) -> Asked:
@@ -317,6 +322,43 @@ def _finish_reason(completion: object) -> str | None:
 
 def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else error.__class__.__name__
+
+
+def _valid_items(response_model: type[BaseModel], content: str, kind: str) -> tuple[list, list[Dropped]] | None:
+    """A list answer that fails as a whole, item by item: the items that are valid
+    on their own (up to the list's cap), and the others as dropped. None when
+    the answer is not a list of items at all (or the question is about one item)."""
+    fields = response_model.model_fields
+    if len(fields) != 1:
+        return None
+    (name, info), = fields.items()
+    item_model = next((a for a in get_args(info.annotation) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    try:
+        raw = json.loads(content).get(name)
+    except (ValueError, AttributeError):
+        return None
+    if item_model is None or not isinstance(raw, list):
+        return None
+    cap = next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), len(raw))
+    items, dropped = [], []
+    for position, value in enumerate(raw, 1):
+        proposed = json.dumps(value, ensure_ascii=False, sort_keys=True)[:160]
+        try:
+            item = item_model.model_validate(value)
+        except ValidationError as error:
+            dropped.append(Dropped(kind=_singular(kind), reason=f"invalid item {position}: {_error_summary(error)}",
+                                   proposed=proposed))
+            continue
+        if len(items) == cap:
+            dropped.append(Dropped(kind=_singular(kind), reason=f"more than the {cap} items asked for", proposed=proposed))
+            continue
+        items.append(item)
+    return items, dropped
+
+
+def _error_summary(error: ValidationError) -> str:
+    """Pydantic's errors, one clause each: 'sentence: Input should be 1, 2 or 3'."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'item'}: {e['msg']}" for e in error.errors())
 
 
 def _items(answer: BaseModel, sentence: int | None) -> list:

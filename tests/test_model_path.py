@@ -192,3 +192,76 @@ def test_a_200_without_a_completion_says_what_it_was(tmp_path, fake, case):
     assert f"the model server answered HTTP 200 with {what}, not a chat completion (2 tries)" in line, line
     assert "re-run to retry it" in line, line
     assert dossier_article_paths(ran.dossier()) == [[str(paths[1])]]
+
+
+# --------------------------------------------------------------------------
+# One invalid item costs that item
+# --------------------------------------------------------------------------
+
+
+def events_with(bad: dict):
+    """Events answers holding the correct event and `bad`, every time (re-asks included)."""
+
+    def script(call: Call) -> Reply:
+        if call.kind == "events" and call.mentions("Zorblat"):
+            [right] = json.loads(good_content(call))["events"]
+            return Reply(content=compact({"events": [right, bad]}))
+        return good(call)
+
+    return script
+
+
+INVALID_ITEMS = {
+    "sentence out of range": ({"sentence": 99, "what": "troops crossed the river", "type": "attack"}, "sentence"),
+    "empty summary": ({"sentence": 2, "what": "", "type": "meeting"}, "what"),
+    "unknown event type": ({"sentence": 2, "what": "talks in Zorblat", "type": "party"}, "type"),
+    "summary over its cap": ({"sentence": 2, "what": "talks " * 20, "type": "meeting"}, "what"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID_ITEMS))
+def test_one_invalid_event_is_dropped_and_the_rest_kept(tmp_path, fake, case):
+    bad, field = INVALID_ITEMS[case]
+    fake.script = events_with(bad)
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    extraction = extraction_about(ran, "Zorblat")
+    assert len(extraction["events"]) == 1, extraction["events"]
+    [dropped] = [d for d in extraction["dropped"] if d["kind"] == "event"]
+    assert dropped["reason"].startswith(f"invalid item 2: {field}"), dropped
+    assert f'"sentence": {bad["sentence"]}, "type": "{bad["type"]}"' in dropped["proposed"], dropped
+    assert any(c.reask for c in fake.calls_about("Zorblat"))  # the model was told first
+
+
+def test_items_over_the_cap_are_dropped_not_the_answer(tmp_path, fake):
+    def script(call: Call) -> Reply:
+        if call.kind == "events" and call.mentions("Zorblat"):
+            right = json.loads(good_content(call))["events"][0]
+            return Reply(content=compact({"events": [right] * 9}))  # the chunk has 4 sentences: at most 4 events
+        return good(call)
+
+    fake.script = script
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    extraction = extraction_about(ran, "Zorblat")
+    assert len(extraction["events"]) == 1  # the same event, joined
+    over = [d for d in extraction["dropped"] if d["reason"] == "more than the 4 items asked for"]
+    assert len(over) == 5, extraction["dropped"]
+
+
+def test_an_answer_of_invalid_items_only_drops_them_all_and_says_so(tmp_path, fake):
+    fake.script = lambda c: (Reply(content=compact({"events": [{"sentence": 99, "who": "Anna Berg"}]}))
+                             if c.kind == "events" and c.mentions("Zorblat") else good(c))
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    extraction = extraction_about(ran, "Zorblat")
+    assert extraction["events"] == []
+    [dropped] = extraction["dropped"]
+    assert dropped["kind"] == "event" and "sentence" in dropped["reason"] and "what" in dropped["reason"], dropped
+    assert "1 ungrounded or invalid item dropped" in ran.output
