@@ -147,6 +147,8 @@ def run_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not update the cache."),
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Refuse articles longer than this."),
     attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
+    chunk_chars: int = typer.Option(ExtractionSettings.chunk_chars, "--chunk-chars", min=200,
+                                    help="Characters of article per prompt; lower it for a model with a short context."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
     timeout: float = typer.Option(300.0, "--timeout", callback=_seconds,
                                   help="Seconds one model answer may take, all of it (each try)."),
@@ -179,7 +181,7 @@ def run_command(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",
         max_chars=max_chars,
-        settings=ExtractionSettings(attempts=attempts),
+        settings=ExtractionSettings(attempts=attempts, chunk_chars=chunk_chars),
         use_cache=not no_cache,
     )
     cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar, get_args
@@ -127,6 +128,10 @@ def chunk_sentences(sentences: list[Sentence], max_chars: int, overlap: int) -> 
         if current and size + len(sentence.text) > max_chars:
             chunks.append(current)
             current = current[-overlap:] if overlap else []
+            # The overlap gives way to the new sentence, so every chunk moves on
+            # and stays within max_chars unless one sentence alone is longer.
+            while current and sum(len(s.text) for s in current) + len(sentence.text) > max_chars:
+                current = current[1:]
             size = sum(len(s.text) for s in current)
         current.append(sentence)
         size += len(sentence.text)
@@ -219,15 +224,17 @@ class Asker:
             # instructor wraps a failed API call (404, timeout, refused connection) in
             # InstructorRetryException too: tell those apart from invalid answers.
             if isinstance(exc.__cause__, openai.APIError):
-                raise self._api_failure(kind, exc.__cause__) from exc.__cause__
+                raise self._api_failure(kind, exc.__cause__, ctx) from exc.__cause__
             return self._salvage(kind, response_model, exc, ctx, repair, sentence)
         except IncompleteOutputException:
             raise _InvalidAnswer(f"the answer hit the {max_tokens}-token limit (the model was repeating itself?)") from None
         except openai.APIError as exc:
-            raise self._api_failure(kind, exc) from exc
+            raise self._api_failure(kind, exc, ctx) from exc
 
-    def _api_failure(self, kind: str, exc: openai.APIError) -> Exception:
+    def _api_failure(self, kind: str, exc: openai.APIError, ctx: QuestionContext) -> Exception:
         """BackendError when the model cannot be used at all, else this article's ExtractionError."""
+        if _exceeds_context(exc):
+            return self._error(kind, self._too_long(exc, ctx))
         if _error_type(exc) == "replay_miss":
             # A request that was never recorded: this article's, not the model's, problem.
             return self._error(kind, f"{_api_message(exc)} — re-record, or run without --replay")
@@ -251,6 +258,19 @@ class Asker:
         if _error_type(exc) == UNUSABLE_ANSWER:
             return self._error(kind, _api_message(exc, with_class=False))
         return self._error(kind, _api_message(exc))
+
+    def _too_long(self, exc: openai.APIError, ctx: QuestionContext) -> str:
+        """What to change when a prompt does not fit in the model's context."""
+        sentences = list(ctx.sentences.values())
+        chars = sum(len(s.text) for s in sentences)
+        tokens, limit = _context_figures(exc)
+        figures = f" ({tokens:,} tokens for {limit:,})" if tokens and limit else ""
+        if len(sentences) == 1:
+            return (f"the prompt is longer than the model's context{figures}: sentence [{sentences[0].number}] alone is "
+                    f"{chars:,} characters — split that text into shorter sentences, or use a model with a longer context")
+        smaller = int(self.settings.chunk_chars * min(0.8, 0.8 * limit / tokens)) if tokens and limit else self.settings.chunk_chars // 2
+        return (f"the prompt is longer than the model's context{figures} — lower --chunk-chars "
+                f"(now {self.settings.chunk_chars}) to about {max(200, smaller)}, or use a model with a longer context")
 
     def _salvage(self, kind, response_model, exc, ctx, repair, sentence) -> Asked:
         """After the last re-ask: screen the last answer item by item. Nothing unchecked is kept."""
@@ -295,6 +315,33 @@ def _error_type(exc: openai.APIError) -> str | None:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         body = body["error"]
     return body.get("type") if isinstance(body, dict) else None
+
+
+# How servers say a prompt is too long: llama.cpp's error type, OpenAI's code,
+# and the wording of both and of vLLM.
+_CONTEXT_EXCEEDED = re.compile(r"exceeds the available context size|maximum context length|context_length_exceeded", re.I)
+
+
+def _error_body(exc: openai.APIError) -> dict:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    return body if isinstance(body, dict) else {}
+
+
+def _exceeds_context(exc: openai.APIError) -> bool:
+    body = _error_body(exc)
+    said = " ".join(str(body.get(k) or "") for k in ("type", "code", "message")) or str(exc)
+    return body.get("type") == "exceed_context_size_error" or bool(_CONTEXT_EXCEEDED.search(said))
+
+
+def _context_figures(exc: openai.APIError) -> tuple[int | None, int | None]:
+    """(prompt tokens, context tokens) when the server says them (llama.cpp's fields, or OpenAI's wording)."""
+    body = _error_body(exc)
+    if isinstance(body.get("n_prompt_tokens"), int) and isinstance(body.get("n_ctx"), int):
+        return body["n_prompt_tokens"], body["n_ctx"]
+    found = re.search(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens", str(body.get("message") or ""))
+    return (int(found.group(2)), int(found.group(1))) if found else (None, None)
 
 
 def _api_message(exc: openai.APIError, with_class: bool = True) -> str:

@@ -265,3 +265,72 @@ def test_an_answer_of_invalid_items_only_drops_them_all_and_says_so(tmp_path, fa
     [dropped] = extraction["dropped"]
     assert dropped["kind"] == "event" and "sentence" in dropped["reason"] and "what" in dropped["reason"], dropped
     assert "1 ungrounded or invalid item dropped" in ran.output
+
+
+# --------------------------------------------------------------------------
+# A prompt longer than the model's context says what to change
+# --------------------------------------------------------------------------
+
+
+def llama_cpp_too_long(call: Call) -> Reply:
+    return Reply(status=400, body={"error": {
+        "code": 400, "message": "the request exceeds the available context size, try increasing it",
+        "type": "exceed_context_size_error", "n_prompt_tokens": 1000, "n_ctx": 512}})
+
+
+def openai_too_long(call: Call) -> Reply:
+    return Reply(status=400, body={"error": {
+        "message": "This model's maximum context length is 512 tokens. However, your messages resulted in 1000 tokens. "
+                   "Please reduce the length of the messages.",
+        "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}})
+
+
+def short_context(limit: int, error):
+    """A server whose context holds `limit` characters of numbered article."""
+
+    def script(call: Call) -> Reply:
+        if sum(len(text) for text in call.sentences.values()) > limit:
+            return error(call)
+        return good(call)
+
+    return script
+
+
+@pytest.mark.parametrize("error", [llama_cpp_too_long, openai_too_long], ids=["llama.cpp", "OpenAI"])
+def test_context_exceeded_says_to_lower_chunk_chars_and_that_works(tmp_path, fake, error):
+    long_article = ARTICLE_A + "".join(f"Delegation {n} met the press in Zorblat for an hour.\n" for n in range(12))
+    paths = articles(tmp_path, long_article, ARTICLE_B)
+    fake.script = short_context(400, error)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 1, ran.output
+    line = ran.failed_line(paths[0])
+    assert "longer than the model's context (1,000 tokens for 512)" in line, line
+    assert "lower --chunk-chars (now 6000) to about 2457" in line, line
+    assert dossier_article_paths(ran.dossier()) == [[str(paths[1])]]
+
+    again = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--chunk-chars", "300")
+    assert again.code == 0, again.output
+    assert len(again.dossier()["articles"]) == 2
+
+
+def test_context_exceeded_by_one_sentence_says_to_split_it(tmp_path, fake):
+    endless = "Delegates in Zorblat said " + ", and then ".join(f"item {n} was agreed" for n in range(60)) + ".\n"
+    paths = articles(tmp_path, "Endless sentence in Zorblat\n\n" + endless, ARTICLE_B)
+    fake.script = short_context(400, llama_cpp_too_long)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", "--chunk-chars", "300")
+
+    assert ran.code == 1, ran.output
+    line = ran.failed_line(paths[0])
+    assert f"sentence [1] alone is {len(endless) - 1:,} characters" in line and "split" in line, line
+
+
+def test_small_chunks_move_on_and_stay_under_the_limit():
+    from summariser.extract import chunk_sentences
+    from summariser.prepass import Sentence
+
+    sentences = [Sentence(number=n, start=0, end=0, text="x" * 80, dates=()) for n in range(1, 7)]
+    chunks = chunk_sentences(sentences, max_chars=100, overlap=2)
+    assert [[s.number for s in c] for c in chunks] == [[1], [2], [3], [4], [5], [6]]
+    chunks = chunk_sentences(sentences, max_chars=250, overlap=2)
+    assert [[s.number for s in c] for c in chunks] == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]]
