@@ -532,6 +532,44 @@ class EndpointBackend(Backend):
     def describe(self) -> str:
         return f"{self.model_id} at {self.base_url}"
 
+    def client(self) -> openai.OpenAI:
+        fresh = self._client is None
+        client = super().client()
+        if fresh:
+            self._check_model_served()
+        return client
+
+    def _check_model_served(self) -> None:
+        """Refuse a model the server does not list: llama.cpp's server answers
+        whatever name it is sent, and the dossier would record a model that never ran."""
+        served = served_models(self.base_url, self.api_key, min(self.options.timeout, 30.0))
+        if served is None or any(_same_model(self.model_id, name) for name in served):
+            return
+        listed = ", ".join(served[:10]) + (f" and {len(served) - 10} more" if len(served) > 10 else "")
+        raise BackendError(
+            f"model '{self.model_id}' is not served by {self.base_url}: it serves {listed or 'no model'} "
+            "— pass one of them with --model"
+        )
+
+
+def served_models(base_url: str, api_key: str, timeout: float) -> list[str] | None:
+    """The model ids a server lists at /models; None when it has no such list (or does not answer)."""
+    try:
+        with httpx2.Client(timeout=timeout) as http:
+            response = http.get(f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"})
+        payload = response.json() if response.status_code == 200 else None
+    except (httpx2.HTTPError, ValueError):
+        return None
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list):
+        return None
+    return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+
+def _same_model(wanted: str, served: str) -> bool:
+    # Ollama lists "llama3.1:latest" and answers to "llama3.1".
+    return served == wanted or served == f"{wanted}:latest"
+
 
 class EmbeddedBackend(Backend):
     """The embedded model; the server starts on first use, so a fully cached run never loads it."""

@@ -210,9 +210,11 @@ Script = Callable[[Call], Reply]
 class FakeModel:
     """``with FakeModel(script) as fake: ... fake.base_url ... fake.calls``"""
 
-    def __init__(self, script: Script = good, delay: float = 0.0):
+    def __init__(self, script: Script = good, delay: float = 0.0, models: list[str] | None = None):
         self.script = script
         self.delay = delay
+        # What GET /v1/models lists (None: no such route, as on some servers).
+        self.models = ["fake"] if models is None else models
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -229,8 +231,11 @@ class FakeModel:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def do_GET(self) -> None:  # /v1/models, for completeness
-                self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+            def do_GET(self) -> None:  # /v1/models: the names the server says it serves
+                if fake.models is None or not self.path.rstrip("/").endswith("/models"):
+                    self._send(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in fake.models]})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)

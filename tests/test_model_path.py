@@ -334,3 +334,34 @@ def test_small_chunks_move_on_and_stay_under_the_limit():
     assert [[s.number for s in c] for c in chunks] == [[1], [2], [3], [4], [5], [6]]
     chunks = chunk_sentences(sentences, max_chars=250, overlap=2)
     assert [[s.number for s in c] for c in chunks] == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6]]
+
+
+# --------------------------------------------------------------------------
+# A model the server does not serve
+# --------------------------------------------------------------------------
+
+
+def test_a_model_the_server_does_not_list_is_refused_before_any_question(tmp_path, fake):
+    fake.models = ["qwen2.5-7b-instruct", "llama-3.1-8b"]
+    paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
+    out = tmp_path / "out" / "dossier.json"
+    ran = run_cli(paths, out, fake.base_url, tmp_path / "cache", model="gpt-4o")
+
+    assert ran.code == 2, ran.output
+    line = ran.failed_line(paths[0])
+    assert (f"model 'gpt-4o' is not served by {fake.base_url}: it serves qwen2.5-7b-instruct, llama-3.1-8b "
+            "— pass one of them with --model") in line, line
+    assert "not attempted" in ran.failed_line(paths[1])
+    assert not fake.calls  # nothing was asked of a model that would not have run
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("served,asked", [(["llama3.1:latest"], "llama3.1"), (["a", "b", "fake"], "fake")])
+def test_a_model_the_server_lists_runs_and_is_recorded(tmp_path, fake, served, asked):
+    fake.models = served
+    paths = articles(tmp_path, ARTICLE_A)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache", model=asked)
+
+    assert ran.code == 0, ran.output
+    assert {c.model for c in fake.calls} == {asked}
+    assert ran.dossier()["run"]["model"] == asked

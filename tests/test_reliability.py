@@ -577,6 +577,7 @@ def test_connection_refused_fails_everything_and_keeps_the_old_dossier(tmp_path)
 
 
 def test_wrong_model_name_is_a_clear_error(tmp_path, fake):
+    fake.models = None  # a server without a model list: its answer to the request says it
     fake.script = lambda c: Reply(status=404, body={"error": {"message": f"model '{c.model}' not found", "type": "invalid_request_error"}})
     paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
     out = tmp_path / "out" / "dossier.json"
