@@ -45,7 +45,7 @@ from .entities import normalise_text
 from .grounding import is_grounded
 from .nlp import parse
 from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences
-from .prompts import describe_fields, prompt_version, render
+from .prompts import describe_fields, plain_text, prompt_version, render
 from .questions import (
     Happening,
     QuestionContext,
@@ -178,7 +178,8 @@ class Asker:
     def messages(self, article_block: str, question: str) -> list[dict[str, str]]:
         return [
             {"role": "system", "content": _system_prompt()},
-            {"role": "user", "content": article_block + "\n\n" + question},
+            # Both hold the article's words (the question quotes its sentence and names).
+            {"role": "user", "content": plain_text(article_block + "\n\n" + question)},
         ]
 
     def ask(
