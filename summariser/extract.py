@@ -44,7 +44,7 @@ from .backends import UNUSABLE_ANSWER, Backend, BackendError
 from .entities import normalise_text
 from .grounding import is_grounded
 from .nlp import parse
-from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences
+from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences, unnumbered
 from .prompts import describe_fields, plain_text, prompt_version, render
 from .questions import (
     Happening,
@@ -535,9 +535,9 @@ def _statement_act(
         return act, []
     attribution = candidate.attribution
     question = render(
-        "statement.j2", number=number, text=candidate.sentence.text, speaker=candidate.speaker,
-        source=attribution.source.text if attribution.source else "", content=attribution.content.text,
-        choices=candidate.choices, targets=targets,
+        "statement.j2", number=number, text=unnumbered(candidate.sentence.text), speaker=candidate.speaker,
+        source=unnumbered(attribution.source.text) if attribution.source else "",
+        content=unnumbered(attribution.content.text), choices=candidate.choices, targets=targets,
     )
     asked = asker.ask("statement", speech_question(candidate.choices, targets), asker.messages(block, question), ctx,
                       settings.statement_max_tokens, checked, sentence=number, drop_invalid=True)
