@@ -312,10 +312,7 @@ class Asker:
 
 def _error_type(exc: openai.APIError) -> str | None:
     """The ``type`` of an API error body ({"error": {"type": ...}} or its inner dict)."""
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    return body.get("type") if isinstance(body, dict) else None
+    return _error_body(exc).get("type")
 
 
 # How servers say a prompt is too long: llama.cpp's error type, OpenAI's code,
@@ -324,6 +321,7 @@ _CONTEXT_EXCEEDED = re.compile(r"exceeds the available context size|maximum cont
 
 
 def _error_body(exc: openai.APIError) -> dict:
+    """An API error's body: the inner dict of {"error": {...}}, or the body itself."""
     body = getattr(exc, "body", None)
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         body = body["error"]
@@ -390,7 +388,7 @@ def _valid_items(response_model: type[BaseModel], content: str, kind: str) -> tu
     cap = next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), len(raw))
     items, dropped = [], []
     for position, value in enumerate(raw, 1):
-        proposed = json.dumps(value, ensure_ascii=False, sort_keys=True)[:160]
+        proposed = _shortened(json.dumps(value, ensure_ascii=False, sort_keys=True))
         try:
             item = item_model.model_validate(value)
         except ValidationError as error:
@@ -420,8 +418,11 @@ def _singular(kind: str) -> str:
     return {"statements": "statement", "statement": "statement", "events": "event", "stances": "stance"}[kind]
 
 
-def _abbreviate(item: BaseModel, limit: int = 160) -> str:
-    text = json.dumps(item.model_dump(), ensure_ascii=False, sort_keys=True)
+def _abbreviate(item: BaseModel) -> str:
+    return _shortened(json.dumps(item.model_dump(), ensure_ascii=False, sort_keys=True))
+
+
+def _shortened(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
