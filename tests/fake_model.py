@@ -82,10 +82,11 @@ class Reply:
     content_type: str = "application/json"
     # Faults of the connection: close it without answering (``hang_up``), send
     # only the first ``cut`` bytes of the body then close it, or send the body
-    # one byte every ``trickle`` seconds.
+    # (with ``trickle_headers``, the whole response) one byte every ``trickle`` seconds.
     hang_up: bool = False
     cut: int | None = None
     trickle: float = 0.0
+    trickle_headers: bool = False
 
 
 def _find_enum(schema: Any, name: str = "sentence") -> list[Any]:
@@ -272,6 +273,13 @@ class FakeModel:
                 data = payload if isinstance(payload, bytes) else (
                     payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode("utf-8"))
                 try:
+                    if reply is not None and reply.trickle_headers:
+                        head = f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(data)}\r\n\r\n"
+                        for byte in head.encode("ascii") + data:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                        return
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))

@@ -129,10 +129,11 @@ def test_a_connection_that_keeps_breaking_fails_that_article_only(tmp_path, fake
     assert fake.calls_about("Kestria")
 
 
-def test_timeout_bounds_the_whole_answer_not_each_read(tmp_path, fake):
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "status line, headers and body"])
+def test_timeout_bounds_the_whole_answer_not_each_read(tmp_path, fake, headers_too):
     """A server that sends its answer a byte at a time never leaves a read
     waiting a whole second, yet the answer would take many seconds."""
-    fake.script = always("Zorblat", Reply(body=None, content='{"events": []}', trickle=0.05))
+    fake.script = always("Zorblat", Reply(content='{"events": []}', trickle=0.05, trickle_headers=headers_too))
     paths = articles(tmp_path, ARTICLE_A, ARTICLE_B)
     ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache",
                   "--timeout", "1", "--http-attempts", "1")
