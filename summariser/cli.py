@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -44,7 +45,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -107,16 +108,17 @@ class RichProgress(pipeline.Progress):
         self.task = self.bar.add_task("articles", total=total, counts=self._fields())
 
     def article_started(self, label: str) -> None:
-        self.bar.update(self.task, description=f"{Path(label).name[:40]}")
+        self.bar.update(self.task, description=escape(Path(label).name[:40]))
 
     def article_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        # Labels and errors may quote a file name or a model's answer: never markup.
         if outcome.status == "failed":
-            self.console.print(f"[red]failed[/] {outcome.label}: {outcome.error}")
+            self.console.print(f"[red]failed[/] {escape(outcome.label)}: {escape(outcome.error or '')}")
         elif outcome.status == "extracted":
             x = outcome.extraction
             self.console.print(
-                f"[green]extracted[/] {outcome.label} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
+                f"[green]extracted[/] {escape(outcome.label)} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
                 f"{len(x.events)} events, {len(x.stances)} stances, {x.usage.calls} calls"
             )
         if outcome.article is not None:
@@ -124,7 +126,7 @@ class RichProgress(pipeline.Progress):
         self.bar.update(self.task, counts=self._fields())
 
     def say(self, message: str) -> None:
-        self.console.print(f"[dim]{message}[/]")
+        self.console.print(f"[dim]{escape(message)}[/]")
 
     def stop(self) -> None:
         self.bar.stop()

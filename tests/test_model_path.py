@@ -547,3 +547,23 @@ def test_a_speaker_is_tied_to_its_own_sentence_when_the_injection_filter_misses(
         ("Anna Berg", "the dam in Orvania would be inspected by Kestria"),
     ], statements
     assert not any("Putin" in s["speaker_name"] for s in ran.dossier()["statements"])
+
+
+# --------------------------------------------------------------------------
+# Nor console markup
+# --------------------------------------------------------------------------
+
+
+def test_markup_in_an_answer_or_a_file_name_is_printed_as_written(tmp_path, fake):
+    """The failure line quotes the model's answer (which may echo the article)
+    and names the file; the console's markup must read neither."""
+    prose = "Sure [/] [bold red]done[/bold red] [link=file:///etc/passwd]x"
+    fake.script = lambda c: Reply(content=prose) if c.kind == "events" and c.mentions("Zorblat") else good(c)
+    bad_name = write(tmp_path / "in" / "[red]a[/].txt", ARTICLE_A)
+    other = write(tmp_path / "in" / "b.txt", ARTICLE_B)
+    ran = run_cli([bad_name, other], tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 1, ran.output
+    progress = [line for line in ran.lines if line.startswith("failed ")]
+    assert progress and str(bad_name) in progress[0] and "Sure [/] [bold red]done" in progress[0], ran.output
+    assert "Sure [/] [bold red]done" in ran.failed_line(bad_name)
