@@ -281,6 +281,12 @@ class Asker:
         try:
             answer = response_model.model_validate_json(content or "")
         except ValidationError as error:
+            unstanced = _without_stance(response_model, content)
+            if unstanced is not None:  # the speaker chosen stands; the stance is lost, and counted
+                lost = Dropped(kind="stance", reason=f"no valid answer after {exc.n_attempts} attempts: {unstanced[1]}",
+                               proposed=f"sentence {sentence}")
+                screened = self._screen(kind, [unstanced[0]], ctx, repair)
+                return Asked(screened.items, [lost] + screened.dropped)
             salvaged = _valid_items(response_model, content, kind)
             if salvaged is None:
                 raise _InvalidAnswer(
@@ -400,6 +406,33 @@ def _valid_items(response_model: type[BaseModel], content: str, kind: str) -> tu
             continue
         items.append(item)
     return items, dropped
+
+
+_STANCE_FIELDS = frozenset({"stance", "target", "topic"})
+
+
+def _without_stance(response_model: type[BaseModel], content: str) -> tuple[BaseModel, str] | None:
+    """A statement answer that is invalid in its stance fields only: the answer
+    without them, and what was wrong. None for any other invalid answer."""
+    if not issubclass(response_model, SpeechStance):
+        return None
+    try:
+        raw = json.loads(content)
+        response_model.model_validate(raw)
+    except ValidationError as error:
+        if not {str(e["loc"][0]) for e in error.errors() if e["loc"]} <= _STANCE_FIELDS:
+            return None
+        problem = _error_summary(error)
+    except ValueError:
+        return None
+    else:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return response_model.model_validate({k: v for k, v in raw.items() if k not in _STANCE_FIELDS}), problem
+    except ValidationError:
+        return None
 
 
 def _error_summary(error: ValidationError) -> str:

@@ -567,3 +567,23 @@ def test_markup_in_an_answer_or_a_file_name_is_printed_as_written(tmp_path, fake
     progress = [line for line in ran.lines if line.startswith("failed ")]
     assert progress and str(bad_name) in progress[0] and "Sure [/] [bold red]done" in progress[0], ran.output
     assert "Sure [/] [bold red]done" in ran.failed_line(bad_name)
+
+
+def test_an_invalid_stance_costs_the_stance_not_the_speaker_the_model_chose(tmp_path, fake):
+    from test_reliability import ARTICLE_PRONOUNS
+
+    def script(call: Call) -> Reply:
+        if call.about_statements and call.mentions("Orvania") and call.allowed == [2]:
+            return Reply(content=compact({"speaker": "Elena Rossi", "stance": "furious", "target": None, "topic": None}))
+        return good(call)
+
+    fake.script = script
+    paths = articles(tmp_path, ARTICLE_PRONOUNS, ARTICLE_B)
+    ran = run_cli(paths, tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+
+    assert ran.code == 0, ran.output
+    extraction = extraction_about(ran, "Orvania")
+    assert ("Elena Rossi", "The river belongs to both our peoples") in [
+        (s["speaker"], s["content"]) for s in extraction["statements"]], extraction["statements"]
+    assert [(d["kind"], d["proposed"]) for d in extraction["dropped"]] == [("stance", "sentence 2")], extraction["dropped"]
+    assert "stance: Input should be" in extraction["dropped"][0]["reason"], extraction["dropped"]
