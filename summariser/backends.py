@@ -8,8 +8,9 @@
   files so tests are fast, offline and deterministic.
 
 Whatever the backend, requests go through the same httpx transport stack:
-retries (tenacity: timeouts, connection errors, 429 honouring Retry-After,
-5xx) -> metering (tokens of every call, retries and re-asks included, each
+retries (tenacity: timeouts, connection errors and connections closed
+mid-answer, 429 honouring Retry-After, 5xx, a 200 that holds no chat
+completion; each try bounded as a whole by the timeout) -> metering (tokens of every call, retries and re-asks included, each
 logged) -> optional recording -> the network or the replay files. Recordings
 hold the request as instructor made it; the embedded backend then sends a
 flat ``json_schema`` response format to llama.cpp as a one-line JSON grammar

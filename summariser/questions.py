@@ -3,7 +3,8 @@
 A small model on a CPU is slow to write and easily confused, so each question
 asks for little: sentence numbers instead of copied text, names instead of
 prose, short capped fields. Validators check every answer against the article
-(through instructor's validation ``context``) and explain what is wrong, so
+(``validating_against``: instructor given a ``context`` would render the
+messages, article and all, as templates) and explain what is wrong, so
 instructor can re-ask with the message. Only problems that would lose the
 item are re-asked (a sentence or speaker that is not in the article): a re-ask
 costs a CPU model as much as the first answer. A bad optional field (a
