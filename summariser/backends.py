@@ -555,12 +555,15 @@ class EndpointBackend(Backend):
 
 def served_models(base_url: str, api_key: str, timeout: float) -> list[str] | None:
     """The model ids a server lists at /models; None when it has no such list (or does not answer)."""
+    token = _DEADLINE.set(time.monotonic() + timeout)  # the whole answer, as for a chat request
     try:
-        with httpx2.Client(timeout=timeout) as http:
+        with httpx2.Client(transport=http_transport(), timeout=timeout) as http:
             response = http.get(f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"})
         payload = response.json() if response.status_code == 200 else None
     except (httpx2.HTTPError, ValueError):
         return None
+    finally:
+        _DEADLINE.reset(token)
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, list):
         return None
