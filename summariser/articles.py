@@ -290,6 +290,11 @@ INJECTION = re.compile(
 )
 
 
+# A line that reads like one of the model's answers (JSON naming our fields)
+# is not reporting: shown to the model, it would be an answer to copy.
+ANSWER_LIKE = re.compile(r'"(?:events|sentence|what|stance|target|speaker|topic)"\s*:')
+
+
 def _line_spans(text: str, start: int = 0):
     offset = start
     for line in text[start:].split("\n"):
@@ -317,7 +322,7 @@ def find_excluded(text: str, body_start: int, title: str | None) -> list[tuple[i
         )
         if is_header or furniture or CAPTION.search(stripped):
             excluded.append((start, end))
-        elif INJECTION.search(stripped):
+        elif INJECTION.search(stripped) or ANSWER_LIKE.search(stripped):
             excluded.append((start, end))
     return excluded
 

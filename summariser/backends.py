@@ -8,8 +8,9 @@
   files so tests are fast, offline and deterministic.
 
 Whatever the backend, requests go through the same httpx transport stack:
-retries (tenacity: timeouts, connection errors, 429 honouring Retry-After,
-5xx) -> metering (tokens of every call, retries and re-asks included, each
+retries (tenacity: timeouts, connection errors and connections closed
+mid-answer, 429 honouring Retry-After, 5xx, a 200 that holds no chat
+completion; each try bounded as a whole by the timeout) -> metering (tokens of every call, retries and re-asks included, each
 logged) -> optional recording -> the network or the replay files. Recordings
 hold the request as instructor made it; the embedded backend then sends a
 flat ``json_schema`` response format to llama.cpp as a one-line JSON grammar
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -47,6 +49,13 @@ DEFAULT_TIMEOUT = 300.0  # a CPU model writing 600 tokens needs minutes, not sec
 
 class BackendError(RuntimeError):
     """The model cannot be used at all (wrong URL, key or model name): no point going on."""
+
+
+def check_timeout(seconds: float) -> float:
+    """A usable --timeout: a finite number of seconds above zero."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{seconds:g} is not a number of seconds above 0")
+    return float(seconds)
 
 
 # --------------------------------------------------------------------------
@@ -167,30 +176,20 @@ class RateLimiter:
             return start - now
 
 
-class AbortableNetwork(httpcore2.NetworkBackend):
-    """The sockets of a connection pool, kept so that ``abort`` can cut them.
+class OpenSockets:
+    """The sockets a backend's connection pool opened, so that ``abort`` can cut them.
 
     Closing an httpx client does not wake a thread blocked reading an answer;
     shutting its socket down does, and the read fails at once."""
 
-    def __init__(self, inner: httpcore2.NetworkBackend | None = None):
-        self.inner = inner or httpcore2.SyncBackend()
+    def __init__(self) -> None:
         self._streams: weakref.WeakSet = weakref.WeakSet()
         self._lock = threading.Lock()
 
-    def _kept(self, stream: httpcore2.NetworkStream) -> httpcore2.NetworkStream:
+    def add(self, stream: httpcore2.NetworkStream) -> httpcore2.NetworkStream:
         with self._lock:
             self._streams.add(stream)
         return stream
-
-    def connect_tcp(self, *args, **kwargs) -> httpcore2.NetworkStream:
-        return self._kept(self.inner.connect_tcp(*args, **kwargs))
-
-    def connect_unix_socket(self, *args, **kwargs) -> httpcore2.NetworkStream:
-        return self._kept(self.inner.connect_unix_socket(*args, **kwargs))
-
-    def sleep(self, seconds: float) -> None:
-        self.inner.sleep(seconds)
 
     def abort(self) -> None:
         with self._lock:
@@ -239,6 +238,42 @@ class _RetryableStatus(Exception):
         self.response = response
 
 
+class _UnusableAnswer(Exception):
+    """HTTP 200 without a chat completion in it (no choices, null content, an HTML page)."""
+
+    def __init__(self, response: httpx2.Response, what: str):
+        super().__init__(what)
+        self.response = response
+        self.what = what
+
+
+UNUSABLE_ANSWER = "unusable_answer"  # the error type of the response that reports one after the last try
+
+
+def unusable_completion(response: httpx2.Response) -> str | None:
+    """What a 200 answer to a chat request is when it is not a chat completion, else None."""
+    body = response.content
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        if not text:
+            return "an empty body"
+        if text.startswith("<") or "html" in response.headers.get("content-type", ""):
+            return "an HTML page"
+        return f"a body that is not JSON ({text[:40]!r})"
+    if not isinstance(payload, dict) or not isinstance(payload.get("choices"), list):
+        return "JSON without choices"
+    if not payload["choices"]:
+        return "no choices"
+    message = payload["choices"][0].get("message") if isinstance(payload["choices"][0], dict) else None
+    if not isinstance(message, dict):
+        return "a choice without a message"
+    if message.get("content") is None and not message.get("tool_calls"):
+        return "null content"
+    return None
+
+
 def _retry_after(response: httpx2.Response | None) -> float | None:
     if response is None:
         return None
@@ -250,14 +285,87 @@ def _retry_after(response: httpx2.Response | None) -> float | None:
 
 
 def _is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, (_RetryableStatus, httpx2.TimeoutException, httpx2.NetworkError))
+    # RemoteProtocolError: the server closed the connection before or in the
+    # middle of its answer, which a later try may well get whole.
+    return isinstance(exc, (_RetryableStatus, _UnusableAnswer, httpx2.TimeoutException, httpx2.NetworkError,
+                            httpx2.RemoteProtocolError))
+
+
+# --------------------------------------------------------------------------
+# One deadline for the whole request
+# --------------------------------------------------------------------------
+
+# When the request being sent must be complete (time.monotonic()), if bounded.
+# httpx's timeouts bound each read, so a server sending a byte a second would
+# never trip them; every socket operation here waits at most until this.
+_DEADLINE: ContextVar[float | None] = ContextVar("model_request_deadline", default=None)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore2.ReadTimeout("the whole answer took longer than the timeout")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    def __init__(self, inner: httpcore2.NetworkStream):
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore2.NetworkStream:  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> object:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore2.NetworkBackend):
+    def __init__(self, inner: httpcore2.NetworkBackend, opened: OpenSockets | None = None):
+        self.inner = inner
+        self.opened = opened or OpenSockets()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+        stream = self.inner.connect_tcp(host, port, _time_left(timeout), local_address, socket_options)
+        return self.opened.add(_DeadlineStream(stream))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # type: ignore[no-untyped-def]
+        return self.opened.add(_DeadlineStream(self.inner.connect_unix_socket(path, _time_left(timeout), socket_options)))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def http_transport(slots: int = 1, sockets: OpenSockets | None = None) -> httpx2.HTTPTransport:
+    """httpx's transport, with every socket operation bounded by the request's
+    deadline, enough pooled connections for ``slots`` requests in flight, and
+    its sockets kept in ``sockets`` (for cutting them off) when given."""
+    transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=slots + 4, max_keepalive_connections=slots))
+    pool = transport._pool  # httpx builds its pool without a way to pass a network backend
+    pool._network_backend = _DeadlineBackend(pool._network_backend, sockets)
+    return transport
 
 
 class RetryTransport(httpx2.BaseTransport):
     """Retries what a later attempt may fix, with exponential backoff.
 
-    A 429's Retry-After is honoured (capped by ``max_wait``). After the last
-    attempt the final response (or error) goes up to the openai client.
+    A 429's Retry-After is honoured (capped by ``max_wait``). A connection
+    closed mid-answer and a 200 that holds no chat completion are retried too.
+    Each try must be complete within ``timeout`` seconds, headers and body
+    (on transports built by ``http_transport``). After the last attempt the
+    final response (or error) goes up to the openai client; an unusable 200
+    goes up as a 502 that says what it was.
     """
 
     def __init__(
@@ -268,6 +376,7 @@ class RetryTransport(httpx2.BaseTransport):
         max_wait: float = 60.0,
         sleep: Callable[[float], None] | None = None,
         cancelled: threading.Event | None = None,
+        timeout: float | None = None,
     ):
         self.inner = inner
         self.attempts = max(1, attempts)
@@ -276,6 +385,7 @@ class RetryTransport(httpx2.BaseTransport):
         self.cancelled = cancelled or threading.Event()
         # The wait between attempts ends at once when the run is interrupted.
         self.sleep = sleep or self.cancelled.wait
+        self.timeout = timeout
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -285,17 +395,30 @@ class RetryTransport(httpx2.BaseTransport):
 
     def _before_sleep(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
-        what = f"HTTP {exc.response.status_code}" if isinstance(exc, _RetryableStatus) else type(exc).__name__
+        if isinstance(exc, _RetryableStatus):
+            what = f"HTTP {exc.response.status_code}"
+        elif isinstance(exc, _UnusableAnswer):
+            what = f"HTTP 200 with {exc.what}"
+        else:
+            what = type(exc).__name__
         log.warning("model request failed (%s); retrying (attempt %d of %d)", what, state.attempt_number + 1, self.attempts)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         request.read()  # the body must be replayable on each attempt
 
         def attempt() -> httpx2.Response:
-            response = self.inner.handle_request(request)
-            if response.status_code in RETRY_STATUSES:
+            token = _DEADLINE.set(time.monotonic() + self.timeout if self.timeout else None)
+            try:
+                response = self.inner.handle_request(request)
                 response.read()
+            finally:
+                _DEADLINE.reset(token)
+            if response.status_code in RETRY_STATUSES:
                 raise _RetryableStatus(response)
+            if response.status_code == 200 and request.url.path.endswith("/chat/completions"):
+                what = unusable_completion(response)
+                if what is not None:
+                    raise _UnusableAnswer(response, what)
             return response
 
         retrying = Retrying(
@@ -310,6 +433,9 @@ class RetryTransport(httpx2.BaseTransport):
             return retrying(attempt)
         except _RetryableStatus as exc:
             return exc.response
+        except _UnusableAnswer as exc:
+            message = f"the model server answered HTTP 200 with {exc.what}, not a chat completion ({self.attempts} tries)"
+            return httpx2.Response(502, json={"error": {"message": message, "type": UNUSABLE_ANSWER}}, request=request)
 
     def close(self) -> None:
         self.inner.close()
@@ -341,7 +467,7 @@ class RecordingTransport(httpx2.BaseTransport):
         body = request.read()
         response = self.inner.handle_request(request)
         content = response.read()
-        if response.status_code == 200:
+        if response.status_code == 200 and unusable_completion(response) is None:
             record = {"request": json.loads(body), "response": json.loads(content), "status": 200}
             atomic_write_text(self.directory / f"{request_key(body)}.json", canonical_json(record))
         return response
@@ -485,9 +611,10 @@ class Backend:
         self.cancelled = threading.Event()
         self._slots = threading.Semaphore(self.concurrency)
         self._limiter = RateLimiter(self.options.max_rpm) if self.options.max_rpm else None
-        self._sockets = AbortableNetwork()
+        self._sockets = OpenSockets()
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
+        self._refused: BackendError | None = None
 
     # Subclasses say where requests go.
     def _base_transport(self) -> httpx2.BaseTransport:
@@ -495,18 +622,17 @@ class Backend:
 
     def _network(self) -> httpx2.HTTPTransport:
         """Enough pooled connections for every request the gate lets through,
-        on sockets that ``cancel`` can cut."""
-        slots = self.concurrency
-        transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=slots + 4, max_keepalive_connections=slots))
-        # httpx takes no network backend of its own; its pool (httpcore) does.
-        transport._pool._network_backend = self._sockets
-        return transport
+        on sockets bounded by each try's deadline that ``cancel`` can cut."""
+        return http_transport(slots=self.concurrency, sockets=self._sockets)
 
     def _base_url(self) -> str:
         raise NotImplementedError
 
     def _api_key(self) -> str:
         return "not-needed"
+
+    def _before_first_use(self) -> None:
+        """A check that the model can be used at all, before the first request (raises BackendError)."""
 
     def describe(self) -> str:
         return self.model_id
@@ -517,12 +643,20 @@ class Backend:
             if self._client is None:
                 if self.cancelled.is_set():
                     raise Cancelled("the run was interrupted")
+                if self._refused is not None:
+                    raise self._refused
+                try:
+                    self._before_first_use()
+                except BackendError as refused:  # said once; every later question gets the same answer
+                    self._refused = refused
+                    raise
                 transport: httpx2.BaseTransport = self._base_transport()
                 if self.options.record_dir is not None:
                     transport = RecordingTransport(transport, self.options.record_dir)
                 transport = MeteringTransport(transport, self.meter)
                 transport = GateTransport(transport, self._slots, self.cancelled, self._limiter)
-                transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled)
+                transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled,
+                                           timeout=self.options.timeout)
                 http = httpx2.Client(transport=transport, timeout=self.options.timeout)
                 # Retries live in our transport, where they are logged and metered.
                 self._client = openai.OpenAI(
@@ -566,6 +700,43 @@ class EndpointBackend(Backend):
 
     def describe(self) -> str:
         return f"{self.model_id} at {self.base_url}"
+
+    def _before_first_use(self) -> None:
+        self._check_model_served()
+
+    def _check_model_served(self) -> None:
+        """Refuse a model the server does not list: llama.cpp's server answers
+        whatever name it is sent, and the dossier would record a model that never ran."""
+        served = served_models(self.base_url, self.api_key, min(self.options.timeout, 30.0))
+        if served is None or any(_same_model(self.model_id, name) for name in served):
+            return
+        listed = ", ".join(served[:10]) + (f" and {len(served) - 10} more" if len(served) > 10 else "")
+        raise BackendError(
+            f"model '{self.model_id}' is not served by {self.base_url}: it serves {listed or 'no model'} "
+            "— pass one of them with --model"
+        )
+
+
+def served_models(base_url: str, api_key: str, timeout: float) -> list[str] | None:
+    """The model ids a server lists at /models; None when it has no such list (or does not answer)."""
+    token = _DEADLINE.set(time.monotonic() + timeout)  # the whole answer, as for a chat request
+    try:
+        with httpx2.Client(transport=http_transport(), timeout=timeout) as http:
+            response = http.get(f"{base_url}/models", headers={"Authorization": f"Bearer {api_key}"})
+        payload = response.json() if response.status_code == 200 else None
+    except (httpx2.HTTPError, ValueError):
+        return None
+    finally:
+        _DEADLINE.reset(token)
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list):
+        return None
+    return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+
+def _same_model(wanted: str, served: str) -> bool:
+    # Ollama lists "llama3.1:latest" and answers to "llama3.1".
+    return served == wanted or served == f"{wanted}:latest"
 
 
 class EmbeddedBackend(Backend):

@@ -15,11 +15,12 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .articles import DEFAULT_MAX_CHARS
-from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend
+from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend, check_timeout
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
 from .dossier_io import disk_full
 from .extract import ExtractionSettings
@@ -48,7 +49,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -88,6 +89,13 @@ def choose_backend(
     return EndpointBackend(base_url or "https://api.openai.com/v1", model or OPENAI_DEFAULT_MODEL, api_key, options)
 
 
+def _seconds(value: float) -> float:
+    try:
+        return check_timeout(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 class RichProgress(pipeline.Progress):
     def __init__(self, console: Console):
         self.console = console
@@ -108,7 +116,7 @@ class RichProgress(pipeline.Progress):
         self.task = self.bar.add_task("articles", total=total, counts=self._fields())
 
     def article_started(self, label: str) -> None:
-        self.bar.update(self.task, description=f"{Path(label).name[:40]}")
+        self.bar.update(self.task, description=escape(Path(label).name[:40]))
 
     def question_answered(self, label: str) -> None:
         self.questions += 1  # called from worker threads: a lost count only blurs the display
@@ -116,12 +124,13 @@ class RichProgress(pipeline.Progress):
 
     def article_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        # Labels and errors may quote a file name or a model's answer: never markup.
         if outcome.status == "failed":
-            self.console.print(f"[red]failed[/] {outcome.label}: {outcome.error}")
+            self.console.print(f"[red]failed[/] {escape(outcome.label)}: {escape(outcome.error or '')}")
         elif outcome.status == "extracted":
             x = outcome.extraction
             self.console.print(
-                f"[green]extracted[/] {outcome.label} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
+                f"[green]extracted[/] {escape(outcome.label)} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
                 f"{len(x.events)} events, {len(x.stances)} stances, {x.usage.calls} calls"
             )
         if outcome.article is not None:
@@ -129,7 +138,7 @@ class RichProgress(pipeline.Progress):
         self.bar.update(self.task, counts=self._fields())
 
     def say(self, message: str) -> None:
-        self.console.print(f"[dim]{message}[/]")
+        self.console.print(f"[dim]{escape(message)}[/]")
 
     def stop(self) -> None:
         self.bar.stop()
@@ -171,8 +180,11 @@ def run_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not update the cache."),
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", help="Refuse articles longer than this."),
     attempts: int = typer.Option(2, "--attempts", min=1, help="Answers per question: the first plus re-asks on invalid answers."),
+    chunk_chars: int = typer.Option(ExtractionSettings.chunk_chars, "--chunk-chars", min=200,
+                                    help="Characters of article per prompt; lower it for a model with a short context."),
     http_attempts: int = typer.Option(3, "--http-attempts", min=1, help="Tries per request on timeouts, 429 and 5xx."),
-    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for one model answer."),
+    timeout: float = typer.Option(300.0, "--timeout", callback=_seconds,
+                                  help="Seconds one model answer may take, all of it (each try)."),
     concurrency: Optional[int] = typer.Option(
         None, "--concurrency", "-j", envvar="SUMMARISER_CONCURRENCY", min=1,
         help="Model requests in flight at once, across articles and within one \\[default: 8 for --base-url/OpenAI; "
@@ -210,7 +222,7 @@ def run_command(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",
         max_chars=max_chars,
-        settings=ExtractionSettings(attempts=attempts),
+        settings=ExtractionSettings(attempts=attempts, chunk_chars=chunk_chars),
         use_cache=not no_cache,
         concurrency=backend.concurrency,
     )

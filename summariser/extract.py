@@ -29,23 +29,25 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, TypeVar
+from typing import Callable, TypeVar, get_args
 
+import httpx2
 import instructor
 import openai
 from pydantic import BaseModel, ValidationError
 
 from .articles import Article
-from .backends import Backend, BackendError, Cancelled, Meter, counting_calls
+from .backends import UNUSABLE_ANSWER, Backend, BackendError, Cancelled, Meter, counting_calls
 from .entities import normalise_text
 from .grounding import is_grounded
 from .deeds import stances_from_deeds
 from .happenings import events_left_out
 from .nlp import parse
-from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences
-from .prompts import describe_fields, prompt_version, render
+from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences, unnumbered
+from .prompts import describe_fields, plain_text, prompt_version, render
 from .questions import (
     Happening,
     QuestionContext,
@@ -56,6 +58,7 @@ from .questions import (
     repair_speech_act,
     events_question,
     speech_question,
+    validating_against,
 )
 from .rules import (
     distinct_stances, entities_of, event_from, polarity_conflict, same_side, speaker_role, stance_from, statement_from,
@@ -148,6 +151,10 @@ def chunk_sentences(sentences: list[Sentence], max_chars: int, overlap: int) -> 
         if current and size + len(sentence.text) > max_chars:
             chunks.append(current)
             current = current[-overlap:] if overlap else []
+            # The overlap gives way to the new sentence, so every chunk moves on
+            # and stays within max_chars unless one sentence alone is longer.
+            while current and sum(len(s.text) for s in current) + len(sentence.text) > max_chars:
+                current = current[1:]
             size = sum(len(s.text) for s in current)
         current.append(sentence)
         size += len(sentence.text)
@@ -197,7 +204,8 @@ class Asker:
     def messages(self, article_block: str, question: str) -> list[dict[str, str]]:
         return [
             {"role": "system", "content": _system_prompt()},
-            {"role": "user", "content": article_block + "\n\n" + question},
+            # Both hold the article's words (the question quotes its sentence and names).
+            {"role": "user", "content": plain_text(article_block + "\n\n" + question)},
         ]
 
     def ask(
@@ -230,32 +238,34 @@ class Asker:
 
     def _ask(self, kind, response_model, messages, ctx, max_tokens, repair, sentence) -> Asked:
         try:
-            answer = self.client.chat.completions.create(
-                model=self.backend.model_id,
-                messages=messages,
-                response_model=response_model,
-                max_retries=max(0, self.settings.attempts - 1),  # instructor counts re-asks
-                context={"question": ctx},
-                temperature=self.settings.temperature,
-                seed=self.settings.seed,
-                max_tokens=max_tokens,
-            )
+            with validating_against(ctx):  # never instructor's context=: it would template the messages
+                answer = self.client.chat.completions.create(
+                    model=self.backend.model_id,
+                    messages=messages,
+                    response_model=response_model,
+                    max_retries=max(0, self.settings.attempts - 1),  # instructor counts re-asks
+                    temperature=self.settings.temperature,
+                    seed=self.settings.seed,
+                    max_tokens=max_tokens,
+                )
             return self._screen(kind, _items(answer, sentence), ctx, repair)
         except InstructorRetryException as exc:
             # instructor wraps a failed API call (404, timeout, refused connection) in
             # InstructorRetryException too: tell those apart from invalid answers.
             if isinstance(exc.__cause__, openai.APIError):
-                raise self._api_failure(kind, exc.__cause__) from exc.__cause__
+                raise self._api_failure(kind, exc.__cause__, ctx) from exc.__cause__
             return self._salvage(kind, response_model, exc, ctx, repair, sentence)
         except IncompleteOutputException:
             raise _InvalidAnswer(f"the answer hit the {max_tokens}-token limit (the model was repeating itself?)") from None
         except openai.APIError as exc:
-            raise self._api_failure(kind, exc) from exc
+            raise self._api_failure(kind, exc, ctx) from exc
 
-    def _api_failure(self, kind: str, exc: openai.APIError) -> Exception:
+    def _api_failure(self, kind: str, exc: openai.APIError, ctx: QuestionContext) -> Exception:
         """BackendError when the model cannot be used at all, else this article's ExtractionError."""
         if self.backend.cancelled.is_set():  # the run stopped (its requests were cut off): not the server's fault
             return Cancelled("the run was interrupted")
+        if _exceeds_context(exc):
+            return self._error(kind, self._too_long(exc, ctx))
         if _error_type(exc) == "replay_miss":
             # A request that was never recorded: this article's, not the model's, problem.
             return self._error(kind, f"{_api_message(exc)} — re-record, or run without --replay")
@@ -266,12 +276,32 @@ class Asker:
             return self._error(
                 kind, f"no answer within {options.timeout:g}s ({options.attempts} tries) — raise --timeout"
             )
-        if isinstance(exc, openai.APIConnectionError):
+        if isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, httpx2.ConnectError):
+            # Refused or unresolvable: no later article can do better.
             return BackendError(
                 f"cannot reach the model server at {self.backend.client().base_url} ({exc}) "
                 "— is it running? check --base-url"
             )
+        if isinstance(exc, openai.APIConnectionError):  # the server was there and broke off: this article's problem
+            cause = exc.__cause__
+            return self._error(kind, f"the model server closed the connection before its answer was complete "
+                                     f"({self.backend.options.attempts} tries; {cause or exc})")
+        if _error_type(exc) == UNUSABLE_ANSWER:
+            return self._error(kind, _api_message(exc, with_class=False))
         return self._error(kind, _api_message(exc))
+
+    def _too_long(self, exc: openai.APIError, ctx: QuestionContext) -> str:
+        """What to change when a prompt does not fit in the model's context."""
+        sentences = list(ctx.sentences.values())
+        chars = sum(len(s.text) for s in sentences)
+        tokens, limit = _context_figures(exc)
+        figures = f" ({tokens:,} tokens for {limit:,})" if tokens and limit else ""
+        if len(sentences) == 1:
+            return (f"the prompt is longer than the model's context{figures}: sentence [{sentences[0].number}] alone is "
+                    f"{chars:,} characters — split that text into shorter sentences, or use a model with a longer context")
+        smaller = int(self.settings.chunk_chars * min(0.8, 0.8 * limit / tokens)) if tokens and limit else self.settings.chunk_chars // 2
+        return (f"the prompt is longer than the model's context{figures} — lower --chunk-chars "
+                f"(now {self.settings.chunk_chars}) to about {max(200, smaller)}, or use a model with a longer context")
 
     def _salvage(self, kind, response_model, exc, ctx, repair, sentence) -> Asked:
         """After the last re-ask: screen the last answer item by item. Nothing unchecked is kept."""
@@ -281,9 +311,20 @@ class Asker:
         try:
             answer = response_model.model_validate_json(content or "")
         except ValidationError as error:
-            raise _InvalidAnswer(
-                f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
-            ) from None
+            unstanced = _without_stance(response_model, content)
+            if unstanced is not None:  # the speaker chosen stands; the stance is lost, and counted
+                lost = Dropped(kind="stance", reason=f"no valid answer after {exc.n_attempts} attempts: {unstanced[1]}",
+                               proposed=f"sentence {sentence}")
+                screened = self._screen(kind, [unstanced[0]], ctx, repair)
+                return Asked(screened.items, [lost] + screened.dropped)
+            salvaged = _valid_items(response_model, content, kind)
+            if salvaged is None:
+                raise _InvalidAnswer(
+                    f"no valid answer after {exc.n_attempts} attempts ({_first_line(error)}); got {content[:80]!r}"
+                ) from None
+            items, invalid = salvaged
+            screened = self._screen(kind, items, ctx, repair)
+            return Asked(screened.items, invalid + screened.dropped)
         return self._screen(kind, _items(answer, sentence), ctx, repair)
 
     def _screen(self, kind, items, ctx, repair) -> Asked:
@@ -307,19 +348,44 @@ class Asker:
 
 def _error_type(exc: openai.APIError) -> str | None:
     """The ``type`` of an API error body ({"error": {"type": ...}} or its inner dict)."""
+    return _error_body(exc).get("type")
+
+
+# How servers say a prompt is too long: llama.cpp's error type, OpenAI's code,
+# and the wording of both and of vLLM.
+_CONTEXT_EXCEEDED = re.compile(r"exceeds the available context size|maximum context length|context_length_exceeded", re.I)
+
+
+def _error_body(exc: openai.APIError) -> dict:
+    """An API error's body: the inner dict of {"error": {...}}, or the body itself."""
     body = getattr(exc, "body", None)
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         body = body["error"]
-    return body.get("type") if isinstance(body, dict) else None
+    return body if isinstance(body, dict) else {}
 
 
-def _api_message(exc: openai.APIError) -> str:
+def _exceeds_context(exc: openai.APIError) -> bool:
+    body = _error_body(exc)
+    said = " ".join(str(body.get(k) or "") for k in ("type", "code", "message")) or str(exc)
+    return body.get("type") == "exceed_context_size_error" or bool(_CONTEXT_EXCEEDED.search(said))
+
+
+def _context_figures(exc: openai.APIError) -> tuple[int | None, int | None]:
+    """(prompt tokens, context tokens) when the server says them (llama.cpp's fields, or OpenAI's wording)."""
+    body = _error_body(exc)
+    if isinstance(body.get("n_prompt_tokens"), int) and isinstance(body.get("n_ctx"), int):
+        return body["n_prompt_tokens"], body["n_ctx"]
+    found = re.search(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens", str(body.get("message") or ""))
+    return (int(found.group(2)), int(found.group(1))) if found else (None, None)
+
+
+def _api_message(exc: openai.APIError, with_class: bool = True) -> str:
     body = getattr(exc, "body", None)
+    message = None
     if isinstance(body, dict):
         message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) else body.get("message")
-        if message:
-            return f"{exc.__class__.__name__}: {message}"
-    return f"{exc.__class__.__name__}: {exc}"
+    message = message or str(exc)
+    return f"{exc.__class__.__name__}: {message}" if with_class else str(message)
 
 
 def _completion_text(completion: object) -> str:
@@ -340,6 +406,70 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else error.__class__.__name__
 
 
+def _valid_items(response_model: type[BaseModel], content: str, kind: str) -> tuple[list, list[Dropped]] | None:
+    """A list answer that fails as a whole, item by item: the items that are valid
+    on their own (up to the list's cap), and the others as dropped. None when
+    the answer is not a list of items at all (or the question is about one item)."""
+    fields = response_model.model_fields
+    if len(fields) != 1:
+        return None
+    (name, info), = fields.items()
+    item_model = next((a for a in get_args(info.annotation) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    try:
+        raw = json.loads(content).get(name)
+    except (ValueError, AttributeError):
+        return None
+    if item_model is None or not isinstance(raw, list):
+        return None
+    cap = next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), len(raw))
+    items, dropped = [], []
+    for position, value in enumerate(raw, 1):
+        proposed = _shortened(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        try:
+            item = item_model.model_validate(value)
+        except ValidationError as error:
+            dropped.append(Dropped(kind=_singular(kind), reason=f"invalid item {position}: {_error_summary(error)}",
+                                   proposed=proposed))
+            continue
+        if len(items) == cap:
+            dropped.append(Dropped(kind=_singular(kind), reason=f"more than the {cap} items asked for", proposed=proposed))
+            continue
+        items.append(item)
+    return items, dropped
+
+
+_STANCE_FIELDS = frozenset({"stance", "target", "topic"})
+
+
+def _without_stance(response_model: type[BaseModel], content: str) -> tuple[BaseModel, str] | None:
+    """A statement answer that is invalid in its stance fields only: the answer
+    without them, and what was wrong. None for any other invalid answer."""
+    if not issubclass(response_model, SpeechStance):
+        return None
+    try:
+        raw = json.loads(content)
+        response_model.model_validate(raw)
+    except ValidationError as error:
+        if not {str(e["loc"][0]) for e in error.errors() if e["loc"]} <= _STANCE_FIELDS:
+            return None
+        problem = _error_summary(error)
+    except ValueError:
+        return None
+    else:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return response_model.model_validate({k: v for k, v in raw.items() if k not in _STANCE_FIELDS}), problem
+    except ValidationError:
+        return None
+
+
+def _error_summary(error: ValidationError) -> str:
+    """Pydantic's errors, one clause each: 'sentence: Input should be 1, 2 or 3'."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'item'}: {e['msg']}" for e in error.errors())
+
+
 def _items(answer: BaseModel, sentence: int | None) -> list:
     if isinstance(answer, SpeechStance):
         return [answer]
@@ -351,8 +481,11 @@ def _singular(kind: str) -> str:
     return {"statements": "statement", "statement": "statement", "events": "event", "stances": "stance"}[kind]
 
 
-def _abbreviate(item: BaseModel, limit: int = 160) -> str:
-    text = json.dumps(item.model_dump(), ensure_ascii=False, sort_keys=True)
+def _abbreviate(item: BaseModel) -> str:
+    return _shortened(json.dumps(item.model_dump(), ensure_ascii=False, sort_keys=True))
+
+
+def _shortened(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -502,9 +635,9 @@ def _statement_act(
         return act, []
     attribution = candidate.attribution
     question = render(
-        "statement.j2", number=number, text=candidate.sentence.text, speaker=candidate.speaker,
-        source=attribution.source.text if attribution.source else "", content=attribution.content.text,
-        choices=candidate.choices, targets=targets,
+        "statement.j2", number=number, text=unnumbered(candidate.sentence.text), speaker=candidate.speaker,
+        source=unnumbered(attribution.source.text) if attribution.source else "",
+        content=unnumbered(attribution.content.text), choices=candidate.choices, targets=targets,
     )
     asked = asker.ask("statement", speech_question(candidate.choices, targets), asker.messages(block, question), ctx,
                       settings.statement_max_tokens, checked, sentence=number, drop_invalid=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
+import threading
 import time
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -148,6 +149,9 @@ def _label(article: Article) -> str:
     return article.meta.paths[0] if article.meta.paths else article.id
 
 
+_FATAL = threading.Lock()  # the first fatal error is the one said
+
+
 def extract_one(
     article: Article,
     key: str,
@@ -173,9 +177,12 @@ def extract_one(
     except (BackendError, LinguisticModelMissing, LinguisticModelIntegrityError) as error:
         # No later article can do better: say it once, skip the rest, and stop
         # the requests other articles have in flight.
-        fatal.append(str(error))
+        with _FATAL:
+            first = not fatal
+            fatal.append(str(error))
         backend.cancel()
-        return Outcome(_label(article), "failed", article, error=str(error), seconds=time.perf_counter() - started)
+        problem = str(error) if first else f"not attempted: {fatal[0]}"
+        return Outcome(_label(article), "failed", article, error=problem, seconds=time.perf_counter() - started)
     except Exception as error:  # a fault of ours on this article's text: it fails alone, the run goes on
         log.exception("%s: extraction failed", _label(article))
         return Outcome(_label(article), "failed", article, error=f"internal error: {type(error).__name__}: "

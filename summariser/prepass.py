@@ -83,7 +83,17 @@ def split_sentences(article: Article, doc: Doc | None = None) -> list[Sentence]:
 
 def numbered(sentences: list[Sentence]) -> str:
     """The article as the model sees it: one numbered sentence per line."""
-    return "\n".join(f"[{s.number}] {s.text}" for s in sentences)
+    return "\n".join(f"[{s.number}] {unnumbered(s.text)}" for s in sentences)
+
+
+_NUMBER_MARK = re.compile(r"\[(\d+)\]")
+
+
+def unnumbered(text: str) -> str:
+    """Article text with its own "[7]"s shown as "(7)": in a prompt, "[N]" is
+    only ever our number for sentence N, so a line of an article cannot pass
+    for another sentence. Only what the model is shown changes."""
+    return _NUMBER_MARK.sub(r"(\1)", text)
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ everything up to the question and the article is read only once.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,3 +73,20 @@ def _literal_values(annotation: object) -> list[str]:
         else:
             values.extend(_literal_values(arg))
     return values
+
+
+# Spellings that chat templates and tokenizers read as control tokens, not
+# text: <|im_start|>, <|eot_id|>, <|endoftext|> (ChatML, Llama 3, Phi, ...),
+# DeepSeek's <｜…｜>, <s> and </s>, <start_of_turn>, <<SYS>>, [INST] and
+# Mistral's other [WORD] markers. llama.cpp's server turns them into the real
+# tokens wherever they stand in a message, so an article could open a system
+# turn of its own.
+_CONTROL_TOKEN = re.compile(r"<(?=[|｜]|<?/?[A-Za-z_][\w.-]{0,40}>)|\[(?=/?[A-Z][A-Z_]{2,30}\])")
+_WORD_JOINER = "\u2060"  # invisible: the marker's characters stay, its spelling as one token does not
+
+
+def plain_text(text: str) -> str:
+    """Text from an article as the model may see it: any spelling of a control
+    token is broken by an invisible character after its opening bracket. Only
+    what the model is shown changes; offsets are the article's own."""
+    return _CONTROL_TOKEN.sub(lambda m: m.group(0) + _WORD_JOINER, text)

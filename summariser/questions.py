@@ -3,7 +3,8 @@
 A small model on a CPU is slow to write and easily confused, so each question
 asks for little: sentence numbers instead of copied text, names instead of
 prose, short capped fields. Validators check every answer against the article
-(through instructor's validation ``context``) and explain what is wrong, so
+(``validating_against``: instructor given a ``context`` would render the
+messages, article and all, as templates) and explain what is wrong, so
 instructor can re-ask with the message. Only problems that would lose the
 item are re-asked (a sentence or speaker that is not in the article): a re-ask
 costs a CPU model as much as the first answer. A bad optional field (a
@@ -16,6 +17,9 @@ Field descriptions are instructions to the model: prompts/ renders them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from typing import Literal
@@ -39,9 +43,26 @@ class QuestionContext:
     sentences: dict[int, Sentence]
 
 
+# The article being asked about, for the validators while instructor checks an
+# answer. It is not handed to instructor as its ``context``: instructor renders
+# every message as a Jinja template when given one, and the messages hold the
+# article's text, which must never be read as a template.
+_ASKING: ContextVar[QuestionContext | None] = ContextVar("question_context", default=None)
+
+
+@contextmanager
+def validating_against(ctx: QuestionContext) -> Iterator[None]:
+    """Validators check answers against ``ctx`` inside this block."""
+    token = _ASKING.set(ctx)
+    try:
+        yield
+    finally:
+        _ASKING.reset(token)
+
+
 def _context(info: ValidationInfo) -> QuestionContext | None:
     context = info.context or {}
-    return context.get("question")
+    return context.get("question") or _ASKING.get()
 
 
 def _check_sentence(number: int, ctx: QuestionContext) -> list[str]:

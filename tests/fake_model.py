@@ -80,6 +80,13 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to sleep before answering
     content_type: str = "application/json"
+    # Faults of the connection: close it without answering (``hang_up``), send
+    # only the first ``cut`` bytes of the body then close it, or send the body
+    # (with ``trickle_headers``, the whole response) one byte every ``trickle`` seconds.
+    hang_up: bool = False
+    cut: int | None = None
+    trickle: float = 0.0
+    trickle_headers: bool = False
 
 
 def _find_enum(schema: Any, name: str = "sentence") -> list[Any]:
@@ -204,9 +211,11 @@ Script = Callable[[Call], Reply]
 class FakeModel:
     """``with FakeModel(script) as fake: ... fake.base_url ... fake.calls``"""
 
-    def __init__(self, script: Script = good, delay: float = 0.0):
+    def __init__(self, script: Script = good, delay: float = 0.0, models: list[str] | None = None):
         self.script = script
         self.delay = delay
+        # What GET /v1/models lists (None: no such route, as on some servers).
+        self.models = ["fake"] if models is None else models
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -223,8 +232,11 @@ class FakeModel:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def do_GET(self) -> None:  # /v1/models, for completeness
-                self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+            def do_GET(self) -> None:  # /v1/models: the names the server says it serves
+                if fake.models is None or not self.path.rstrip("/").endswith("/models"):
+                    self._send(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                self._send(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in fake.models]})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
@@ -245,29 +257,49 @@ class FakeModel:
                 delay = reply.delay or fake.delay
                 if delay:
                     time.sleep(delay)
+                if reply.hang_up:
+                    self.close_connection = True
+                    return
                 if reply.body is not None:
                     payload = reply.body
                 elif reply.status == 200:
                     payload = completion_body(call, reply.content or "", reply.finish_reason)
                 else:
                     payload = {"error": {"message": f"HTTP {reply.status}", "type": "fake"}}
-                self._send(reply.status, payload, reply.headers, reply.content_type)
+                self._send(reply.status, payload, reply.headers, reply.content_type, reply)
 
             def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None,
-                      content_type: str = "application/json") -> None:
+                      content_type: str = "application/json", reply: Reply | None = None) -> None:
                 data = payload if isinstance(payload, bytes) else (
                     payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode("utf-8"))
                 try:
+                    if reply is not None and reply.trickle_headers:
+                        head = f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(data)}\r\n\r\n"
+                        for byte in head.encode("ascii") + data:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                        return
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     for key, value in (headers or {}).items():
                         self.send_header(key, value)
                     self.end_headers()
-                    self.wfile.write(data)
-                    self.wfile.flush()
+                    if reply is not None and reply.cut is not None:
+                        self.wfile.write(data[: reply.cut])
+                        self.wfile.flush()
+                        self.close_connection = True
+                    elif reply is not None and reply.trickle:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                    else:
+                        self.wfile.write(data)
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-                    pass
+                    self.close_connection = True
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
