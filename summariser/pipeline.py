@@ -19,7 +19,7 @@ from .articles import DEFAULT_MAX_CHARS, Article, ArticleError, find_article_fil
 from .backends import Backend, BackendError
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
-from .dossier_io import atomic_write_text
+from .dossier_io import atomic_write_text, write_dossier
 from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, extract_article
 from .merge import merge
@@ -174,7 +174,7 @@ def run(
     result.model_usage = backend.meter.usage - usage_before
     if extractions:
         result.dossier = merge(extractions, model=backend.model_id, prompt_version=prompt_version())
-        atomic_write_text(options.output, canonical_json(result.dossier))
+        result.dossier = write_dossier(options.output, result.dossier, result.outcomes, result.model_usage)
         result.dossier_written = True
     result.seconds = clock() - started
     return result
