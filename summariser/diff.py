@@ -29,6 +29,7 @@ import json
 import os
 import re
 import sys
+from collections import defaultdict
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -82,6 +83,8 @@ class ItemRef(_DiffModel):
     id: str
     label: str
     sources: list[SourceRef] = Field(default_factory=list)
+    now_in: list[str] = Field(
+        default_factory=list, description="For a removed item: the new items that now hold its sources (it was merged).")
 
 
 class ItemChange(_DiffModel):
@@ -181,6 +184,8 @@ def diff_dossiers(old: Dossier | None, new: Dossier | None) -> DossierDiff:
     old_plain = _plain(old)
     new_plain = _plain(new)
     kinds = {name: _diff_kind(name, old_plain.get(name, []), new_plain.get(name, []), ctx) for name in KNOWN_KINDS}
+    kinds = {name: _with_successors(kind, old_plain.get(name, []), new_plain.get(name, []))
+             for name, kind in kinds.items()}
     other_kinds: dict[str, KindDiff] = {}
     other_fields: list[FieldChange] = []
     for name in sorted((set(old_plain) | set(new_plain)) - set(KNOWN_KINDS)):
@@ -193,6 +198,34 @@ def diff_dossiers(old: Dossier | None, new: Dossier | None) -> DossierDiff:
             other_fields += _nested_field_changes(name, before, after)
     diff = DossierDiff(**kinds, other_kinds=other_kinds, other_fields=other_fields)
     return diff.model_copy(update={"story": story_points(diff, new_plain, ctx)})
+
+
+def _with_successors(kind: KindDiff, old_items: list[dict], new_items: list[dict]) -> KindDiff:
+    """Removed items whose sources live on in other items: say where (two items became one).
+
+    Sources are compared whole (a statement's source with its content and
+    spans), since one sentence can report several statements.
+    """
+    if not kind.removed:
+        return kind
+    holders: dict[str, set[str]] = defaultdict(set)
+    for item in new_items:
+        for source in _raw_sources(item):
+            holders[_identity_key(source)].add(item["id"])
+    old_by_id = {item["id"]: item for item in old_items}
+    removed = []
+    for ref in kind.removed:
+        sources = _raw_sources(old_by_id.get(ref.id, {}))
+        now_in = sorted({i for source in sources for i in holders.get(_identity_key(source), ())})
+        removed.append(ref.model_copy(update={"now_in": now_in}))
+    return kind.model_copy(update={"removed": removed})
+
+
+def _raw_sources(item: dict[str, Any]) -> list[dict]:
+    sources = list(item.get("sources") or [])
+    sources += [a["source"] for a in item.get("assertions") or [] if a.get("source")]
+    sources += [s for claim in item.get("claims") or [] for s in claim.get("sources") or []]
+    return sources
 
 
 def _plain(dossier: Dossier | None) -> dict[str, Any]:
@@ -246,21 +279,25 @@ def story_points(diff: DossierDiff, new: dict[str, Any], ctx: _Context) -> list[
         ] + [(c.id, c.label) for c in diff.stances.changed if not c.polarity_flip]),
         _listed("new name", "new names", [(r.id, r.label) for r in diff.entities.added]),
         _listed("item no longer in the dossier", "items no longer in the dossier", [
-            (r.id, r.label) for kind in ("articles", "events", "statements", "stances", "disputes", "entities")
+            (r.id, r.label, f" (merged into {', '.join(r.now_in)})" if r.now_in else "")
+            for kind in ("articles", "events", "statements", "stances", "disputes", "entities")
             for r in getattr(diff, kind).removed
         ]),
     ]
     return [p for p in points if p is not None]
 
 
-def _listed(one: str, many: str, items: list[tuple[str, str]]) -> StoryPoint | None:
-    """"3 new events: a; b; c" with every item linked, the first few named."""
+def _listed(one: str, many: str, items: list[tuple[str, ...]]) -> StoryPoint | None:
+    """"3 new events: a; b; c" with every item linked, the first few named.
+
+    ``items`` are (id, label) or (id, label, what to add after the shortened label).
+    """
     if not items:
         return None
-    named = [excerpt(label, STORY_LABEL_CHARS) for _, label in items[:STORY_NAMED]]
+    named = [excerpt(item[1], STORY_LABEL_CHARS) + "".join(item[2:]) for item in items[:STORY_NAMED]]
     more = len(items) - len(named)
     text = f"{len(items)} {one if len(items) == 1 else many}"
-    return StoryPoint(text=text, items=[i for i, _ in items], labels=named + [""] * more)
+    return StoryPoint(text=text, items=[item[0] for item in items], labels=named + [""] * more)
 
 
 def _event_words(event: dict[str, Any]) -> str:
@@ -612,6 +649,8 @@ def _md_kind(kind: str, kind_diff: KindDiff) -> list[str]:
             lines += ["", f"**{heading}**", ""]
             for ref in refs:
                 lines.append(f"- {_anchor(ref.id)}{md_escape(ref.label)} `{ref.id}`")
+                if ref.now_in:
+                    lines.append(f"  - merged into {', '.join(_link(i) for i in ref.now_in)} (its sources are there now)")
                 lines += _md_sources(ref.sources, "")
     if kind_diff.changed:
         lines += ["", "**Changed**", ""]

@@ -450,3 +450,20 @@ def test_a_dossier_written_with_run_usage_still_loads_and_diffs(tmp_path: Path, 
     (tmp_path / "new.json").write_text(canonical_json(base), encoding="utf-8")
     assert run_diff_command(tmp_path / "old.json", tmp_path / "new.json") == 0
     assert "No changes to the dossier." in capsys.readouterr().out
+
+
+def test_a_removed_item_whose_sources_joined_another_says_where(base: Dossier) -> None:
+    gone, keeper = base.statements[0], base.statements[1]
+    merged = keeper.model_copy(update={"sources": [*keeper.sources, *gone.sources]})
+    new = base.model_copy(update={"statements": [merged if s.id == keeper.id else s for s in base.statements[1:]]})
+
+    diff = diff_dossiers(base, new)
+
+    [removed] = diff.statements.removed
+    assert (removed.id, removed.now_in) == (gone.id, [keeper.id])
+    md = to_markdown(diff)
+    assert f"  - merged into [{keeper.id}](#{keeper.id}) (its sources are there now)" in md
+    assert f"(merged into {keeper.id})" in md.split("\n\n")[1]  # and the story paragraph says so
+    # An item removed with its sources says nothing of the kind.
+    dropped = diff_dossiers(base, base.model_copy(update={"statements": base.statements[1:]}))
+    assert dropped.statements.removed[0].now_in == []
