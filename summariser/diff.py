@@ -543,7 +543,7 @@ def _value_change(kind: str, name: str, before: Any, after: Any, ctx: _Context) 
     if name == "date":
         shown = (_date_text(before), _date_text(after))
     elif name in _ENTITY_FIELDS:
-        shown = (ctx.name(before), ctx.name(after))
+        shown = (ctx.name(before) if before else "(none)", ctx.name(after) if after else "(none)")
     else:
         shown = (_short(before), _short(after))
     if shown[0] == shown[1]:
