@@ -95,7 +95,8 @@ class ItemChange(_DiffModel):
     fields: list[FieldChange]
     sources_added: list[SourceRef] = Field(default_factory=list)
     sources_removed: list[SourceRef] = Field(default_factory=list)
-    polarity_flip: tuple[str, str] | None = Field(default=None, description="(old, new) latest polarity of a stance.")
+    polarity_flip: tuple[str, str] | None = Field(
+        default=None, description="(earlier, later) position of a stance's holder who changed position over time.")
 
 
 class StoryPoint(_DiffModel):

@@ -175,6 +175,25 @@ def test_article_paths_under_the_dossiers_folder_are_relative_to_it(first_run, t
     assert len(load_texts(written, base_dir=tmp_path)) == 5  # render finds them beside the dossier
 
 
+def test_the_written_dossier_renders_and_evaluates(first_run, tmp_path, capsys):
+    """The file as written (review layout), read back by render and eval."""
+    from summariser.evaluate import evaluate, load_gold, load_gold_texts, load_predictions
+    from summariser.render import run_render_command
+
+    tmp, _ = first_run
+    html = tmp_path / "report.html"
+    assert run_render_command(tmp / "dossier.json", "html", html, SEEDS.parent) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "Ilham Aliyev" in page and page.count("<mark") >= 20  # evidence highlighted in the articles
+    assert run_render_command(tmp / "dossier.json", "md") == 0
+    assert "Ilham Aliyev" in capsys.readouterr().out
+    predictions = load_predictions(tmp / "dossier.json")
+    assert isinstance(predictions, Dossier)
+    gold = load_gold(ROOT / "seeds" / "gold")
+    report = evaluate(predictions, gold, load_gold_texts(gold, ROOT))
+    assert report.scores["statements"].f1 > 0.3
+
+
 def test_cache_key_covers_text_model_and_settings():
     article = load_article(next(SEEDS.glob("000_*.txt")))
     base = cache_key(article, MODEL, ExtractionSettings().generation())
