@@ -22,7 +22,7 @@ from . import __version__
 from .articles import DEFAULT_MAX_CHARS
 from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend, ReplayBackend, check_timeout
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
-from .dossier_io import disk_full
+from .dossier_io import disk_full, run_record_path
 from .extract import ExtractionSettings
 from .formatting import count_noun
 from .pipeline import Outcome, OutputError, RunOptions, run, summary_lines
@@ -255,7 +255,8 @@ def run_command(
     for line in summary_lines(result):
         err.print(line, markup=False)
     if result.dossier_written:
-        err.print(f"wrote {output}" + (f" and {options.extractions_dir}/" if options.extractions_dir else ""), markup=False)
+        written = [str(output), str(run_record_path(output))] + ([f"{options.extractions_dir}/"] if options.extractions_dir else [])
+        err.print(f"wrote {', '.join(written[:-1])} and {written[-1]}", markup=False)
     else:
         err.print(f"no article could be processed; {output} was not written", markup=False)
     if not result.dossier_written:

@@ -282,10 +282,14 @@ class Dispute(_Model):
 
 
 class RunInfo(_Model):
+    """What produced the dossier, as needed to interpret it: the model and the
+    prompt and schema versions. How a run went (calls, tokens, timings, paths)
+    is in the run record beside the dossier (``RunRecord``), so the dossier
+    changes only when the story does."""
+
     model: str
     schema_version: str = SCHEMA_VERSION
     prompt_version: str
-    usage: Usage
 
 
 class Dossier(_Model):
@@ -296,3 +300,35 @@ class Dossier(_Model):
     stances: list[StanceTimeline] = Field(default_factory=list)
     disputes: list[Dispute] = Field(default_factory=list)
     run: RunInfo
+
+
+# --------------------------------------------------------------------------
+# The run record: bookkeeping of the run that wrote a dossier
+# --------------------------------------------------------------------------
+
+
+class RunArticle(_Model):
+    """What happened to one input in the run."""
+
+    path: str = Field(description="The path as given on this machine.")
+    article_id: str | None = Field(default=None, description="None when the file could not be read as an article.")
+    status: Literal["cached", "extracted", "failed"]
+    seconds: float = Field(description="Wall-clock time spent on it in this run.")
+    error: str | None = None
+    usage: Usage | None = Field(default=None, description="Model traffic its extraction cost when it was made.")
+
+
+class RunRecord(_Model):
+    """Written beside the dossier (``dossier.run.json`` for ``dossier.json``).
+
+    Everything here may differ between two runs that give the same dossier:
+    it is for the person who ran it, not part of the story.
+    """
+
+    dossier: str = Field(description="The dossier's file name, in the same folder.")
+    model: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    this_run: Usage = Field(description="Model calls made by this run (cached articles cost none).")
+    extractions: Usage = Field(description="What the extractions merged into the dossier cost when they were made.")
+    articles: list[RunArticle] = Field(default_factory=list)

@@ -596,22 +596,17 @@ class EntityResolver:
         for key in sorted(self._nodes):
             clusters[self._uf.find(key)].append(self._nodes[key])
         drafts = [_draft_entity(nodes) for _, nodes in sorted(clusters.items())]
-        # Two unresolved bare roles ("President" in two articles) can share a
-        # name and type; their smallest node key keeps their IDs apart.
-        name_counts = Counter((d.type, d.name) for d in drafts)
+        keyed = _identity_keys(drafts)
         self._entity_by_root: dict[str, DossierEntity] = {}
         entities: list[DossierEntity] = []
-        for root, draft in zip(sorted(clusters), drafts):
-            parts: list[str] = [draft.type, draft.name]
-            if name_counts[(draft.type, draft.name)] > 1:
-                parts.append(draft.first_key)
+        for root, draft, parts in zip(sorted(clusters), drafts, keyed):
             entity = DossierEntity(
                 id=content_id("en", *parts), name=draft.name, type=draft.type,
                 aliases=draft.aliases, articles=draft.articles,
             )
             self._entity_by_root[root] = entity
             entities.append(entity)
-        self.entities: list[DossierEntity] = sorted(entities, key=lambda e: (e.name.casefold(), e.id))
+        self.entities: list[DossierEntity] = sorted(entities, key=lambda e: e.id)
         self._by_id = {e.id: e for e in entities}
 
     def entity_id(self, surface: str | None, article_id: str, *, as_place: bool = False) -> str | None:
@@ -643,6 +638,29 @@ class _DraftEntity:
     aliases: list[str]
     articles: list[str]
     first_key: str
+    article_scoped: bool  # every node is scoped to one article (a bare office, a split surname)
+
+
+def _identity_keys(drafts: list[_DraftEntity]) -> list[tuple[str, ...]]:
+    """What each entity's ID is derived from: its canonical name's normalised key.
+
+    Not its type, aliases or articles, which a new article may add to or
+    correct: "Pezeshkian" keeps its ID when a later article calls him "the
+    Iranian president" or types him a person rather than other. Two entities
+    can share a name ("President" in two articles, each its own office
+    holder); then each one that exists only within one article (its first
+    node keys are all article-scoped) also carries its first node key, so
+    the entity known across articles keeps the plain ID however many such
+    namesakes appear.
+    """
+    names = [normalise_text(d.name) or d.name for d in drafts]
+    shared = Counter(names)
+    unscoped = Counter(name for name, d in zip(names, drafts) if not d.article_scoped)
+    keys = []
+    for name, draft in zip(names, drafts):
+        plain = shared[name] == 1 or (not draft.article_scoped and unscoped[name] == 1)
+        keys.append((name,) if plain else (name, draft.first_key))
+    return keys
 
 
 def _draft_entity(nodes: list[_NodeInfo]) -> _DraftEntity:
@@ -654,6 +672,7 @@ def _draft_entity(nodes: list[_NodeInfo]) -> _DraftEntity:
         aliases=sorted(surfaces, key=lambda s: (s.casefold(), s)),
         articles=sorted({a for node in nodes for a in node.articles}),
         first_key=min(node.key for node in nodes),
+        article_scoped=all("@" in node.key for node in nodes),
     )
 
 

@@ -5,9 +5,11 @@ ID, items by evidence offsets), every clustering decision is taken in that
 order, and every output list is sorted by stable keys, so the same
 extractions in any order give byte-identical canonical JSON.
 
-IDs come from ``content_id`` over an item's *first source in stable order*
-plus its own wording, never from the set of all its sources or from entity
-IDs: adding an article changes only the items that article touches.
+IDs come from ``content_id`` over an item's *anchor*: its source in the
+earliest-published article (then by article ID and offsets), with that
+article's own wording of it. Never from the set of all its sources, from
+entity IDs or from guessed types, so an item keeps its ID when a later article
+adds a source to it (see ``anchor_order`` and docs/review-workflow.md).
 
 Sections:
 
@@ -59,7 +61,6 @@ from summariser.datamodel import (
     StanceTimeline,
     Statement,
     StatementSource,
-    Usage,
 )
 
 # --------------------------------------------------------------------------
@@ -245,6 +246,19 @@ def _sorted_unique_sources(sources: Iterable[Source]) -> list:
     for source in sources:
         unique.setdefault(_source_key(source), source)
     return [unique[k] for k in sorted(unique)]
+
+
+def anchor_order(published: str | None, source: Source) -> tuple:
+    """The order in which an item's sources compete to anchor its ID.
+
+    The earliest-published article comes first: news about a story arrives
+    later than what it follows up, so a new article rarely becomes the anchor
+    of an item that existed before it. An undated article counts as earlier
+    than any dated one, so a dated newcomer never takes the anchor from it;
+    article ID and offsets break the remaining ties.
+    """
+    day = (published or "")[:10]
+    return (bool(day), day, *_source_key(source))
 
 
 def _finer_iso(current: str | None, value: DateValue | None) -> str | None:
@@ -513,11 +527,11 @@ def _file_event(index: _CandidateIndex, cluster: _EventCluster, number: int, men
     index.add(sorted(keys), number)
 
 
-def _dossier_event(cluster: _EventCluster) -> DossierEvent:
-    first = cluster.members[0]
-    ev = first.event
+def _dossier_event(cluster: _EventCluster, published: dict[str, str | None]) -> DossierEvent:
+    anchor = min(cluster.members, key=lambda m: (anchor_order(published[m.article_id], m.source), m.order))
+    ev = anchor.event
     return DossierEvent(
-        id=content_id("ev", first.article_id, ev.evidence.start, ev.evidence.end, ev.event_type, ev.summary),
+        id=content_id("ev", anchor.article_id, ev.evidence.start, ev.evidence.end, ev.event_type, ev.summary),
         summary=ev.summary,
         event_type=_cluster_event_type(cluster),
         date=_best_date(m.date for m in cluster.members),
@@ -670,9 +684,12 @@ def _cluster_statements(mentions: list[_StatementMention]) -> list[_StatementClu
     return clusters
 
 
-def _dossier_statement(cluster: _StatementCluster, resolver: EntityResolver) -> DossierStatement:
+def _dossier_statement(
+    cluster: _StatementCluster, resolver: EntityResolver, published: dict[str, str | None],
+) -> DossierStatement:
     first = cluster.members[0]
-    st = first.statement
+    anchor = min(cluster.members, key=lambda m: (anchor_order(published[m.article_id], m.source), m.order))
+    st = anchor.statement
     quotes = [m for m in cluster.members if m.statement.kind == "quote"]
     wording = (quotes or cluster.members)[0].statement
     sources = {}
@@ -684,9 +701,9 @@ def _dossier_statement(cluster: _StatementCluster, resolver: EntityResolver) -> 
         )
         sources.setdefault(_source_key(source), source)
     return DossierStatement(
-        id=content_id("stm", first.article_id, st.evidence.start, st.evidence.end, st.speaker, st.content),
+        id=content_id("stm", anchor.article_id, st.evidence.start, st.evidence.end, st.speaker, st.content),
         speaker=first.speaker,
-        speaker_name=resolver.name_of(first.speaker) or st.speaker,
+        speaker_name=resolver.name_of(first.speaker) or first.statement.speaker,
         speaker_role=next((m.statement.speaker_role for m in cluster.members if m.statement.speaker_role), None),
         content=wording.content,
         kind="quote" if quotes else "paraphrase",
@@ -806,10 +823,14 @@ def _group_stances(mentions: list[_StanceMention]) -> list[_Timeline]:
     return timelines
 
 
+def _timeline_anchor(timeline: _Timeline) -> _StanceMention:
+    return min(timeline.members, key=lambda m: (anchor_order(m.published, m.source), m.order))
+
+
 def _timeline_id(timeline: _Timeline) -> str:
-    first = timeline.members[0]
-    s = first.stance
-    return content_id("sn", first.article_id, s.evidence.start, s.evidence.end, s.holder, s.target, s.topic)
+    anchor = _timeline_anchor(timeline)
+    s = anchor.stance
+    return content_id("sn", anchor.article_id, s.evidence.start, s.evidence.end, s.holder, s.target, s.topic)
 
 
 def _timeline_topic(timeline: _Timeline) -> str:
@@ -904,12 +925,19 @@ def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: Entit
     for members in components.values():
         members.sort(key=lambda i: ids[i])
         claims = [_stance_claim(timelines[i], resolver) for i in members]
+        # Anchored like the items: the timeline with the earliest-published assertion.
+        anchor = min(members, key=lambda i: (_anchor_key(timelines[i]), ids[i]))
         disputes.append(Dispute(
-            id=content_id("dp", "stance", ids[members[0]]),
+            id=content_id("dp", "stance", ids[anchor]),
             topic=_timeline_topic(timelines[members[0]]),
             claims=claims,
         ))
     return disputes
+
+
+def _anchor_key(timeline: _Timeline) -> tuple:
+    anchor = _timeline_anchor(timeline)
+    return anchor_order(anchor.published, anchor.source)
 
 
 def _stance_claim(timeline: _Timeline, resolver: EntityResolver) -> DisputeClaim:
@@ -1042,13 +1070,6 @@ def _stable_extractions(extractions: Iterable[ArticleExtraction]) -> list[Articl
     return chosen
 
 
-def _total_usage(extractions: list[ArticleExtraction]) -> Usage:
-    total = Usage()
-    for extraction in extractions:
-        total = total + extraction.usage
-    return total
-
-
 @contextmanager
 def _cyclic_gc_paused():
     """Pause Python's cyclic garbage collector for the duration of a merge.
@@ -1082,11 +1103,12 @@ def _merge_traced(
     resolver = resolve_entities(ordered)
 
     event_clusters = _cluster_events(_event_mentions(ordered, resolver))
-    events = [_dossier_event(c) for c in event_clusters]
+    published = {x.article.id: x.article.published for x in ordered}
+    events = [_dossier_event(c, published) for c in event_clusters]
     event_ids = {(m.article_id, m.index): e.id for c, e in zip(event_clusters, events) for m in c.members}
 
     statement_clusters = _cluster_statements(_statement_mentions(ordered, resolver))
-    statements = [_dossier_statement(c, resolver) for c in statement_clusters]
+    statements = [_dossier_statement(c, resolver, published) for c in statement_clusters]
 
     timelines = _group_stances(_stance_mentions(ordered, resolver))
     stances = [_stance_timeline(t) for t in timelines]
@@ -1099,13 +1121,14 @@ def _merge_traced(
 
     dossier = Dossier(
         articles=[e.article for e in ordered],
+        # Every list in ID order: an item whose date or wording changes stays
+        # where it is, so a diff of the file shows the change in place.
         entities=resolver.entities,
-        events=sorted(events, key=lambda e: (date_sort_key(e.date), e.id)),
-        statements=sorted(statements, key=lambda s: (date_sort_key(s.date), s.speaker_name, s.id)),
-        stances=sorted(stances, key=lambda s: (
-            resolver.name_of(s.holder), resolver.name_of(s.target), s.topic, s.id)),
-        disputes=sorted(disputes, key=lambda d: (d.topic, d.id)),
-        run=RunInfo(model=model, prompt_version=prompt_version, usage=_total_usage(ordered)),
+        events=sorted(events, key=lambda e: e.id),
+        statements=sorted(statements, key=lambda s: s.id),
+        stances=sorted(stances, key=lambda s: s.id),
+        disputes=sorted(disputes, key=lambda d: d.id),
+        run=RunInfo(model=model, prompt_version=prompt_version),
     )
     return MergeResult(dossier=dossier, event_ids=event_ids)
 

@@ -31,7 +31,7 @@ from .articles import ARTICLE_SUFFIXES, DEFAULT_MAX_CHARS, Article, ArticleError
 from .backends import Backend, BackendError, Cancelled
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
-from .dossier_io import atomic_write_text, looks_like_dossier
+from .dossier_io import atomic_write_text, looks_like_dossier, write_dossier
 from .formatting import count_noun
 from .extract import ExtractionError, ExtractionSettings, QuestionRunner, extract_article, in_order
 from .merge import merge
@@ -245,7 +245,7 @@ def run(
     extractions = [o.extraction for o in result.outcomes if o.extraction is not None]
     if extractions:
         result.dossier = merge(extractions, model=backend.model_id, prompt_version=prompt_version())
-        atomic_write_text(options.output, canonical_json(result.dossier))
+        result.dossier = write_dossier(options.output, result.dossier, result.outcomes, result.model_usage)
         result.dossier_written = True
     result.seconds = clock() - started
     return result

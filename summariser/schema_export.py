@@ -12,11 +12,13 @@ from pydantic import BaseModel
 
 from .canonical import canonical_json
 from .questions import EventsAnswer, SpeechStance
-from .datamodel import ArticleExtraction, Dossier
+from .datamodel import ArticleExtraction, Dossier, RunRecord
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "dossier.schema.json": Dossier,
     "article-extraction.schema.json": ArticleExtraction,
+    # What `summarise run` writes beside the dossier (dossier.run.json).
+    "run-record.schema.json": RunRecord,
     # What the model is asked to fill (JSON_SCHEMA mode sends these; the
     # questions narrow sentence numbers to the article's, see questions.py).
     # One per attribution; when a pronoun's referent is open, a `speaker`

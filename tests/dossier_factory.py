@@ -113,8 +113,8 @@ def undated(text: str) -> DateValue:
     return DateValue(text=text, iso=None, precision="unknown")
 
 
-def run_info(calls: int = 5) -> RunInfo:
-    return RunInfo(model="test-model", prompt_version="p-test", usage=Usage(calls=calls, prompt_tokens=100 * calls, completion_tokens=10 * calls))
+def run_info() -> RunInfo:
+    return RunInfo(model="test-model", prompt_version="p-test")
 
 
 class Corpus:
@@ -337,7 +337,7 @@ def seed_dossier() -> tuple[Dossier, dict[str, str]]:
         statements=_statements(corpus),
         stances=_stances(corpus),
         disputes=_disputes(corpus),
-        run=run_info(calls=len(corpus.meta)),
+        run=run_info(),
     )
     return dossier, corpus.texts_by_id()
 
@@ -359,5 +359,5 @@ def hostile_dossier() -> tuple[Dossier, dict[str, str]]:
         id=content_id("st", "evil"), speaker=eid("Officials"), speaker_name="<b>Officials</b>", content="<script>alert(4)</script>",
         kind="quote", sources=[statement_source(corpus.cite("evil", "the page contained <script>alert(1)</script>"), "quote", "<script>alert(4)</script>")],
     )
-    dossier = Dossier(articles=[meta], events=[event], statements=[statement], run=run_info(calls=1))
+    dossier = Dossier(articles=[meta], events=[event], statements=[statement], run=run_info())
     return dossier, corpus.texts_by_id()

@@ -12,6 +12,7 @@ from dossier_factory import Corpus, day, eid, seed_corpus, seed_dossier, stateme
 from summariser.canonical import canonical_json, content_id
 from summariser.diff import diff_dossiers, run_diff_command, to_json, to_markdown
 from summariser.datamodel import (
+    DateValue,
     Dispute,
     DisputeClaim,
     Dossier,
@@ -81,7 +82,7 @@ def test_added_article_and_event_are_listed_with_their_source(base: Dossier) -> 
     md = to_markdown(diff)
     assert "| Articles | 1 | 0 | 0 |" in md
     assert "| Events | 1 | 0 | 0 |" in md
-    assert f"- 2025-07-02 (2 July) · meeting · Foreign ministers meet in Baku `{event.id}`" in md
+    assert f'- <a name="{event.id}"></a>2025-07-02 (2 July) · meeting · Foreign ministers meet in Baku `{event.id}`' in md
     assert "  - source: *Ministers meet in Baku — Example Wire* — “the two foreign ministers met in Baku”" in md
 
 
@@ -139,16 +140,24 @@ def test_changed_scalar_field_and_entity_aliases_are_named(base: Dossier) -> Non
     assert [(f.field, f.summary) for f in entity_change.fields] == [("aliases", "+“Doha”")]
 
 
-def test_stance_polarity_flip_is_called_out(base: Dossier, corpus: Corpus) -> None:
+def _stance_turning(base: Dossier, corpus: Corpus, earlier: DateValue | None, later: DateValue | None):
+    """Iran's oppose on "Israeli presence in Azerbaijan" (dated ``earlier``), then a support (dated ``later``)."""
     stance = item_by_topic(base, "stances", "Israeli presence in Azerbaijan")
     assert stance.latest_polarity == "oppose"
+    first = [a.model_copy(update={"date": earlier}) for a in stance.assertions]
+    old = stance.model_copy(update={"assertions": first})
     turn = StanceAssertion(
-        polarity="support", date=day("2025-06-26", "Thursday"), speaker=eid("Masoud Pezeshkian"),
+        polarity="support", date=later, speaker=eid("Masoud Pezeshkian"),
         source=corpus.cite("call", "He also voiced hope for expanded cooperation between Iran and Azerbaijan"),
     )
-    flipped = stance.model_copy(update={"assertions": [*stance.assertions, turn], "latest_polarity": "support", "changed": True})
+    new = old.model_copy(update={"assertions": [*first, turn], "latest_polarity": "support", "changed": True})
+    return replace_item(base, "stances", old), replace_item(base, "stances", new)
 
-    diff = diff_dossiers(base, replace_item(base, "stances", flipped))
+
+def test_stance_polarity_flip_is_called_out(base: Dossier, corpus: Corpus) -> None:
+    old, new = _stance_turning(base, corpus, day("2022-10", "in October 2022"), day("2025-06-26", "Thursday"))
+
+    diff = diff_dossiers(old, new)
 
     [change] = diff.stances.changed
     assert change.polarity_flip == ("oppose", "support")
@@ -157,9 +166,40 @@ def test_stance_polarity_flip_is_called_out(base: Dossier, corpus: Corpus) -> No
     assert diff.polarity_flips() == [change]
     md = to_markdown(diff)
     assert "**⚠ 1 polarity flip:**" in md
-    assert "- Iran → Azerbaijan: Israeli presence in Azerbaijan: polarity flip: oppose → support" in md
-    assert "  - `latest_polarity`: polarity flip: oppose → support" in md
+    assert f"- Iran → Azerbaijan: Israeli presence in Azerbaijan: polarity flip: oppose → support ([{change.id}](#{change.id}))" in md
+    assert "  - **polarity flip: oppose → support**" in md
+    assert "  - `latest_polarity`: “oppose” → “support”" in md
     assert "  - new source [support, 2025-06-26 (Thursday), voiced by Masoud Pezeshkian]:" in md
+    assert "1 position changed over time: Iran → Azerbaijan: Israeli presence in Azerbaijan: oppose → support" in md
+
+
+@pytest.mark.parametrize("earlier, later", [
+    (None, None),  # neither dated (the articles of both are undated too)
+    (None, day("2025-06-26")),  # the earlier position is undated: no "before" to change from
+    (day("2025-06-26"), day("2025-06-26")),  # the same day: sources disagree, nobody changed position
+    (day("2025-06"), day("2025-06-26")),  # within the month the earlier one gives: not later
+    (day("2025-07-01"), day("2025-06-26")),  # the new report is of an older position
+])
+def test_a_new_latest_polarity_that_is_not_later_in_time_is_no_flip(base: Dossier, corpus: Corpus, earlier, later) -> None:
+    old, new = _stance_turning(base, corpus, earlier, later)
+
+    diff = diff_dossiers(old, new)
+
+    [change] = diff.stances.changed
+    assert change.polarity_flip is None
+    assert diff.polarity_flips() == []
+    md = to_markdown(diff)
+    assert "polarity flip" not in md
+    assert "  - `latest_polarity`: “oppose” → “support”" in md  # the field still says what it now is
+
+
+def test_a_different_holder_or_topic_is_no_flip(base: Dossier, corpus: Corpus) -> None:
+    old, new = _stance_turning(base, corpus, day("2022-10"), day("2025-06-26"))
+    stance = item_by_topic(new, "stances", "Israeli presence in Azerbaijan")
+    for edit in ({"holder": eid("Azerbaijan")}, {"topic": "Israeli drones"}):
+        diff = diff_dossiers(old, replace_item(new, "stances", stance.model_copy(update=edit)))
+        [change] = diff.stances.changed
+        assert change.polarity_flip is None, edit
 
 
 def test_stance_with_same_polarity_is_not_a_flip(base: Dossier, corpus: Corpus) -> None:
@@ -192,7 +232,7 @@ def test_dispute_added_and_dispute_claim_gains_a_source(base: Dossier, corpus: C
     assert [ref.evidence for ref in change.sources_added] == [more.evidence.text]
     md = to_markdown(diff)
     assert "### Disputes" in md
-    assert f"- Who started the war? `{fresh.id}`" in md
+    assert f'- <a name="{fresh.id}"></a>Who started the war? `{fresh.id}`' in md
 
 
 def test_no_old_dossier_means_everything_is_added(base: Dossier) -> None:
@@ -221,7 +261,8 @@ def test_markdown_escapes_untrusted_text_and_mentions(base: Dossier) -> None:
     )
     new = base.model_copy(update={"articles": [*base.articles, meta], "statements": [*base.statements, statement]})
     md = to_markdown(diff_dossiers(base, new))
-    assert re.search(r"(?<!\\)[<>]", md) is None  # every angle bracket is backslash-escaped
+    # Every angle bracket is backslash-escaped, but for the item anchors this diff writes itself.
+    assert re.search(r"(?<!\\)[<>]", re.sub(r'<a name="[\w.-]+"></a>', "", md)) is None
     assert "\\<img src=x\\>" in md and "Odd \\<b\\>article\\</b\\>" in md
     assert "@someone" not in md and "@\u200bsomeone" in md
     assert "\\[a link\\](http://x) \\| cell" in md
@@ -304,3 +345,125 @@ def test_run_diff_command_rejects_unknown_format(tmp_path: Path, base: Dossier, 
     path = write(tmp_path / "d.json", base)
     assert run_diff_command(path, path, "xml") == 2
     assert "unknown format" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# Nothing that reads the same is listed as a change
+# --------------------------------------------------------------------------
+
+_SAME_BOTH_SIDES = re.compile(r"^\s*- `[^`]+`: (?P<old>.*) → (?P<new>.*)$")
+
+
+def _lines_saying_nothing(md: str) -> list[str]:
+    return [
+        line for line in md.splitlines()
+        if ((m := _SAME_BOTH_SIDES.match(line)) and m["old"] == m["new"]) or "reordered" in line
+    ]
+
+
+def test_a_speaker_whose_entity_id_changed_but_reads_the_same_is_no_change(base: Dossier) -> None:
+    statement = base.statements[0]
+    speaker = next(e for e in base.entities if e.id == statement.speaker)
+    renamed = speaker.model_copy(update={"id": "ent-same-name-new-id"})
+    new = base.model_copy(update={
+        "entities": [renamed if e.id == speaker.id else e for e in base.entities],
+        "statements": [s.model_copy(update={"speaker": renamed.id}) if s.speaker == speaker.id else s
+                       for s in base.statements],
+    })
+
+    diff = diff_dossiers(base, new)
+
+    assert diff.statements.changed == []  # "speaker: Aliyev → Aliyev" says nothing
+    md = to_markdown(diff)
+    assert _lines_saying_nothing(md) == []
+    assert f"{speaker.name} → {speaker.name}" not in md
+
+
+def test_reordered_lists_and_sources_that_read_the_same_are_no_change(base: Dossier) -> None:
+    event = next(e for e in base.events if len(e.participants) > 1)
+    statement = next(s for s in base.statements if s.sources)
+    first = statement.sources[0]
+    respanned = first.model_copy(update={"content_span": first.evidence})  # the same source as a reader sees it
+    new = replace_item(base, "events", event.model_copy(update={"participants": list(reversed(event.participants))}))
+    new = replace_item(new, "statements", statement.model_copy(update={"sources": [respanned, *statement.sources[1:]]}))
+
+    diff = diff_dossiers(base, new)
+
+    assert diff.events.changed == [] and diff.statements.changed == []
+    assert _lines_saying_nothing(to_markdown(diff)) == []
+
+
+# --------------------------------------------------------------------------
+# The story paragraph
+# --------------------------------------------------------------------------
+
+
+def test_story_paragraph_comes_first_and_links_every_point_to_its_items(base: Dossier, corpus: Corpus) -> None:
+    extra = Corpus()
+    text = "On 2 July the two foreign ministers met in Baku to discuss the border.\n"
+    meta = extra.add("meeting", text, "Ministers meet in Baku", outlet="Example Wire", published="2025-07-02")
+    event = DossierEvent(
+        id=content_id("ev", "ministers-meet"), summary="Foreign ministers meet in Baku", event_type="meeting",
+        date=day("2025-07-02", "2 July"), sources=[extra.cite("meeting", "the two foreign ministers met in Baku")],
+    )
+    said = DossierStatement(
+        id=content_id("stm", "met"), speaker=eid("Ilham Aliyev"), speaker_name="Ilham Aliyev",
+        content="the ministers met", kind="paraphrase",
+        sources=[statement_source(extra.cite("meeting", "the two foreign ministers met"), "paraphrase", "the ministers met")],
+    )
+    gone = base.statements[0]
+    new = base.model_copy(update={
+        "articles": [*base.articles, meta], "events": [*base.events, event],
+        "statements": [*base.statements[1:], said],
+    })
+
+    diff = diff_dossiers(base, new)
+
+    texts = {point.text: point.items for point in diff.story}
+    assert texts["1 new article"] == [meta.id]
+    assert texts["1 new event"] == [event.id]
+    assert texts["1 new statement, by Ilham Aliyev (1)"] == [said.id]
+    assert texts["1 item no longer in the dossier"] == [gone.id]
+    md = to_markdown(diff)
+    paragraph = md.split("\n\n")[1]
+    assert paragraph.startswith("**What changed in the story.** 1 new article: Ministers meet in Baku")
+    assert "Foreign ministers meet in Baku (2025-07-02 (2 July))" in paragraph
+    linked = re.findall(r"\]\(#([\w.-]+)\)", paragraph)
+    assert set(linked) == {meta.id, event.id, said.id, gone.id}
+    for item_id in linked:  # every link has its target further down
+        assert md.count(f'<a name="{item_id}"></a>') == 1
+
+
+def test_an_id_that_is_not_plain_gets_no_anchor_or_link(base: Dossier) -> None:
+    odd = base.statements[0].model_copy(update={"id": 'x"><script>'})
+    md = to_markdown(diff_dossiers(base, base.model_copy(update={"statements": [*base.statements, odd]})))
+    assert 'name="x' not in md and "(#x" not in md
+    # Only ever inside a code span, where Markdown shows it as text.
+    assert md.count("<script>") == md.count('`x"><script>`') >= 1
+
+
+def test_a_dossier_written_with_run_usage_still_loads_and_diffs(tmp_path: Path, base: Dossier, capsys) -> None:
+    # The base of the first pull request after the run record moved out kept its usage in `run`.
+    legacy = json.loads(canonical_json(base))
+    legacy["run"]["usage"] = {"calls": 48, "prompt_tokens": 4800, "completion_tokens": 480}
+    (tmp_path / "old.json").write_text(json.dumps(legacy), encoding="utf-8")
+    (tmp_path / "new.json").write_text(canonical_json(base), encoding="utf-8")
+    assert run_diff_command(tmp_path / "old.json", tmp_path / "new.json") == 0
+    assert "No changes to the dossier." in capsys.readouterr().out
+
+
+def test_a_removed_item_whose_sources_joined_another_says_where(base: Dossier) -> None:
+    gone, keeper = base.statements[0], base.statements[1]
+    merged = keeper.model_copy(update={"sources": [*keeper.sources, *gone.sources]})
+    new = base.model_copy(update={"statements": [merged if s.id == keeper.id else s for s in base.statements[1:]]})
+
+    diff = diff_dossiers(base, new)
+
+    [removed] = diff.statements.removed
+    assert (removed.id, removed.now_in) == (gone.id, [keeper.id])
+    md = to_markdown(diff)
+    assert f"  - merged into [{keeper.id}](#{keeper.id}) (its sources are there now)" in md
+    assert f"(merged into {keeper.id})" in md.split("\n\n")[1]  # and the story paragraph says so
+    # An item removed with its sources says nothing of the kind.
+    dropped = diff_dossiers(base, base.model_copy(update={"statements": base.statements[1:]}))
+    assert dropped.statements.removed[0].now_in == []

@@ -485,7 +485,7 @@ def _dossier() -> Dossier:
                 changed=False,
             )
         ],
-        run=RunInfo(model="m", prompt_version="p", usage={"calls": 1}),
+        run=RunInfo(model="m", prompt_version="p"),
     )
 
 

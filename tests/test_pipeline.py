@@ -21,6 +21,7 @@ from summariser.cache import ExtractionCache, cache_key
 from summariser.cli import app, with_default_command
 from summariser.extract import ExtractionSettings
 from summariser.pipeline import RunOptions, run, summary_lines
+from summariser.prompts import prompt_version
 from summariser.datamodel import Dossier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,10 +112,23 @@ def test_per_article_files_and_dossier_metadata(first_run):
     files = sorted(p.stem for p in (tmp / "extractions").glob("*.json"))
     assert files == sorted(o.article.id for o in result.outcomes)
     dossier = json.loads((tmp / "dossier.json").read_text())
-    assert dossier["run"]["model"] == MODEL
-    total = sum(o.extraction.usage.prompt_tokens for o in result.outcomes)
-    assert dossier["run"]["usage"]["prompt_tokens"] == total
+    assert dossier["run"] == {"model": MODEL, "prompt_version": prompt_version(), "schema_version": "1"}
     assert {a["id"] for a in dossier["articles"]} == set(files)
+
+
+def test_run_bookkeeping_is_in_the_run_record_beside_the_dossier(first_run):
+    tmp, result = first_run
+    record = json.loads((tmp / "dossier.run.json").read_text())
+    assert record["dossier"] == "dossier.json" and record["model"] == MODEL
+    total = sum(o.extraction.usage.prompt_tokens for o in result.outcomes)
+    assert record["extractions"]["prompt_tokens"] == total
+    assert record["this_run"] == result.model_usage.model_dump() and record["this_run"]["calls"] > 0
+    assert sorted(a["path"] for a in record["articles"]) == sorted(o.label for o in result.outcomes)
+    assert {a["status"] for a in record["articles"]} == {"extracted"}
+    # Nothing of it is in the dossier: no calls, tokens, timings or paths of this machine's run.
+    text = (tmp / "dossier.json").read_text()
+    assert all(f'"{key}":' not in text for key in ("usage", "calls", "prompt_tokens", "seconds", "status"))
+    assert str(tmp) not in text
 
 
 def test_the_real_model_run_merges_aliyev_and_his_denial_across_outlets(first_run):
@@ -141,6 +155,43 @@ def test_rerun_is_fully_cached_and_byte_identical(first_run, tmp_path):
     assert again.model_usage.calls == 0
     assert summary_lines(again)[0].startswith("5 articles: 5 cached, 0 extracted, 0 failed; 0 model calls")
     assert (tmp_path / "dossier.json").read_bytes() == (tmp / "dossier.json").read_bytes()
+    # The run record says what this run did, which was nothing but reading the cache.
+    record = json.loads((tmp_path / "dossier.run.json").read_text())
+    assert record["this_run"]["calls"] == 0 and {a["status"] for a in record["articles"]} == {"cached"}
+
+
+def test_article_paths_under_the_dossiers_folder_are_relative_to_it(first_run, tmp_path):
+    tmp, _ = first_run
+    shutil.copytree(SEEDS, tmp_path / "articles", ignore=shutil.ignore_patterns("gold"))
+    result = run_seeds(tmp_path, tmp / "cache", articles=(tmp_path / "articles").resolve())
+    written = Dossier.model_validate_json((tmp_path / "dossier.json").read_text())
+    assert sorted(p for a in written.articles for p in a.paths) == sorted(
+        f"articles/{p.name}" for p in SEEDS.glob("*.txt"))
+    assert result.dossier == written
+    # The same dossier as a run of the other four from a checkout elsewhere would give: no machine path in it.
+    assert str(tmp_path) not in (tmp_path / "dossier.json").read_text()
+    from summariser.render import load_texts
+
+    assert len(load_texts(written, base_dir=tmp_path)) == 5  # render finds them beside the dossier
+
+
+def test_the_written_dossier_renders_and_evaluates(first_run, tmp_path, capsys):
+    """The file as written (review layout), read back by render and eval."""
+    from summariser.evaluate import evaluate, load_gold, load_gold_texts, load_predictions
+    from summariser.render import run_render_command
+
+    tmp, _ = first_run
+    html = tmp_path / "report.html"
+    assert run_render_command(tmp / "dossier.json", "html", html, SEEDS.parent) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "Ilham Aliyev" in page and page.count("<mark") >= 20  # evidence highlighted in the articles
+    assert run_render_command(tmp / "dossier.json", "md") == 0
+    assert "Ilham Aliyev" in capsys.readouterr().out
+    predictions = load_predictions(tmp / "dossier.json")
+    assert isinstance(predictions, Dossier)
+    gold = load_gold(ROOT / "seeds" / "gold")
+    report = evaluate(predictions, gold, load_gold_texts(gold, ROOT))
+    assert report.scores["statements"].f1 > 0.3
 
 
 def test_cache_key_covers_text_model_and_settings():

@@ -161,7 +161,7 @@ def one_seed() -> tuple[Dossier, dict[str, str], str]:
                          content="Baku should investigate the reports", kind="paraphrase",
                          sources=[statement_source(src("The Iranian statement said President Aliyev dismissed the reports, assuring Tehran that " + "“" + quote + "”"), "paraphrase", "Baku should investigate the reports")]),
     ]
-    dossier = Dossier(articles=[meta], events=events, statements=statements, run=run_info(1))
+    dossier = Dossier(articles=[meta], events=events, statements=statements, run=run_info())
     return dossier, {meta.id: text}, text
 
 
