@@ -7,6 +7,7 @@ and the work happens in pipeline, evaluate, diff and render.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -21,7 +22,8 @@ from .backends import Backend, BackendOptions, EmbeddedBackend, EndpointBackend,
 from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
 from .extract import ExtractionSettings
 from .formatting import count_noun
-from .pipeline import Outcome, RunOptions, run, summary_lines
+from .corpus import FETCH_MAX_BYTES, FETCH_TIMEOUT, Columns, Fetching
+from .pipeline import Outcome, RayOptions, RunOptions, run, summary_lines
 from . import pipeline
 
 COMMANDS = ("run", "schema", "models", "eval", "diff", "render")
@@ -134,7 +136,9 @@ class RichProgress(pipeline.Progress):
 
 @app.command("run", no_args_is_help=True)
 def run_command(
-    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html) or folders of them."),
+    articles: list[Path] = typer.Argument(
+        ..., help="Article files (.txt, .md, .html), folders of them, corpora with one article per row "
+                  "(.jsonl, .csv, .parquet) or lists of web addresses to fetch (.urls)."),
     output: Path = typer.Option(Path("dossier.json"), "-o", "--output", help="Where to write the dossier."),
     extractions_dir: Optional[Path] = typer.Option(
         None, "--extractions", help="Folder for per-article extraction files \\[default: extractions/ next to the dossier]."),
@@ -161,6 +165,19 @@ def run_command(
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
+    column: list[str] = typer.Option(
+        [], "--column", metavar="FIELD=COLUMN",
+        help="Which corpus column holds a field (text, id, title, outlet, published, url), e.g. --column text=body."),
+    fetch_timeout: int = typer.Option(FETCH_TIMEOUT, "--fetch-timeout", min=1, help="Seconds to wait for one web page (.urls)."),
+    fetch_max_bytes: int = typer.Option(FETCH_MAX_BYTES, "--fetch-max-bytes", min=1, help="Refuse web pages larger than this."),
+    fetch_private: bool = typer.Option(False, "--fetch-private",
+                                       help="Allow web addresses on this machine or a private network."),
+    ray_address: Optional[str] = typer.Option(
+        None, "--ray", metavar="[ADDRESS]",
+        help="Extract on Ray (pip install 'summariser[ray]'): --ray alone uses RAY_ADDRESS or starts Ray here; "
+             "--ray auto joins the cluster running here; --ray HOST:PORT or ray://HOST:PORT another one."),
+    ray_workers: Optional[int] = typer.Option(
+        None, "--ray-workers", min=1, help="Ray workers, each with --concurrency requests in flight \\[default: one per node]."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log every model call with its tokens."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors and the summary."),
 ) -> None:
@@ -184,6 +201,10 @@ def run_command(
         record=record, threads=threads, attempts=http_attempts, timeout=timeout, say=progress.say, verbose=verbose,
         concurrency=concurrency, max_rpm=max_rpm,
     )
+    try:
+        columns = Columns.parse(column)
+    except ValueError as error:
+        raise _fail(str(error))
     options = RunOptions(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",
@@ -191,6 +212,9 @@ def run_command(
         settings=ExtractionSettings(attempts=attempts),
         use_cache=not no_cache,
         concurrency=backend.concurrency,
+        columns=columns,
+        fetching=Fetching(timeout=fetch_timeout, max_bytes=fetch_max_bytes, allow_private=fetch_private),
+        ray=None if ray_address is None else RayOptions(address=ray_address or None, workers=ray_workers),
     )
     cache = None if no_cache else ExtractionCache(cache_dir or default_cache_dir())
     try:
@@ -324,11 +348,25 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     pass
 
 
+# What may follow --ray as its address: auto, local, HOST:PORT, ray://HOST:PORT.
+RAY_ADDRESS = re.compile(r"auto|local|(ray://)?[\w.\-\[\]:]+:\d+")
+
+
 def with_default_command(argv: list[str]) -> list[str]:
     """`summarise seeds/` means `summarise run seeds/`."""
     if argv and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version"):
-        return ["run", *argv]
-    return argv
+        argv = ["run", *argv]
+    return with_ray_address(argv)
+
+
+def with_ray_address(argv: list[str]) -> list[str]:
+    """`--ray` alone means Ray's default address (given as `--ray=`); what follows it
+    is its address only when it reads as one, so `--ray corpus.jsonl` keeps the file."""
+    out = []
+    for i, arg in enumerate(argv):
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        out.append("--ray=" if arg == "--ray" and (following is None or not RAY_ADDRESS.fullmatch(following)) else arg)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
