@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -107,7 +108,7 @@ class RichProgress(pipeline.Progress):
         self.task = self.bar.add_task("articles", total=total, counts=self._fields())
 
     def article_started(self, label: str) -> None:
-        self.bar.update(self.task, description=f"{Path(label).name[:40]}")
+        self.bar.update(self.task, description=escape(Path(label).name[:40]))
 
     def question_answered(self, label: str) -> None:
         self.questions += 1  # called from worker threads: a lost count only blurs the display
@@ -115,12 +116,13 @@ class RichProgress(pipeline.Progress):
 
     def article_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        # Labels and errors may quote an input's own text: never markup.
         if outcome.status == "failed":
-            self.console.print(f"[red]failed[/] {outcome.label}: {outcome.error}")
+            self.console.print(f"[red]failed[/] {escape(outcome.label)}: {escape(outcome.error or '')}")
         elif outcome.status == "extracted":
             x = outcome.extraction
             self.console.print(
-                f"[green]extracted[/] {outcome.label} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
+                f"[green]extracted[/] {escape(outcome.label)} in {outcome.seconds:.1f}s: {len(x.statements)} statements, "
                 f"{len(x.events)} events, {len(x.stances)} stances, {x.usage.calls} calls"
             )
         if outcome.article is not None:

@@ -283,10 +283,12 @@ def _download(url: str, fetching: Fetching):
     collected = _Collected()
     logger = logging.getLogger("trafilatura")
     logger.addHandler(collected)
+    propagate, logger.propagate = logger.propagate, False  # said once, in the FAILED line
     try:
         response = fetch_response(url, config=config)
     finally:
         logger.removeHandler(collected)
+        logger.propagate = propagate
     return response, _why(collected.messages, url, fetching)
 
 

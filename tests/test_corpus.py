@@ -171,11 +171,11 @@ def pages():
         def do_GET(self):
             if self.path == "/slow":
                 time.sleep(2.5)
-            body = {"/article": PAGE, "/big": "<p>" + "x" * 20_000 + "</p>", "/slow": PAGE}.get(self.path)
+            body = {"/article": PAGE, "/big": "<p>" + "x" * 20_000 + "</p>", "/slow": PAGE, "/plain": story(1)}.get(self.path)
             data = (body or "not here").encode()
             try:
                 self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", "text/plain" if self.path == "/plain" else "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -192,13 +192,14 @@ def pages():
 
 def test_a_list_of_urls_is_fetched_with_a_clear_error_per_url(tmp_path, pages):
     urls = tmp_path / "today.urls"
-    urls.write_text(f"# morning list\n{pages}/article\n{pages}/missing\n\n{pages}/big\n{pages}/slow\nfile:///etc/passwd\n",
-                    encoding="utf-8")
+    urls.write_text(f"# morning list\n{pages}/article\n{pages}/missing\n\n{pages}/big\n{pages}/slow\nfile:///etc/passwd\n"
+                    f"{pages}/plain\n", encoding="utf-8")
     fetching = Fetching(timeout=1, max_bytes=10_000, allow_private=True)
     articles, errors = loaded(urls, fetching=fetching)
 
-    assert len(articles) == 1
-    article = articles[0]
+    assert len(articles) == 2
+    article, plain = articles
+    assert plain.text == story(1) and plain.meta.paths == [f"{urls}#8"]  # a text page is the article as it is
     assert article.meta.paths == [f"{urls}#2"]
     assert (article.meta.title, article.meta.outlet) == ("Velgrad bridge to reopen", "Velgrad Daily")
     assert "said on Monday that the bridge in Velgrad would reopen" in article.text
@@ -226,3 +227,14 @@ def test_a_corpus_row_with_a_url_and_no_text_is_fetched(tmp_path, pages):
     articles, errors = loaded(corpus, fetching=Fetching(allow_private=True))
     assert errors == []
     assert [(a.meta.paths, a.meta.outlet) for a in articles] == [([f"{corpus}#v1"], "Given outlet")]
+
+
+def test_text_from_a_row_is_never_read_as_console_markup(tmp_path, pages):
+    urls = tmp_path / "today.urls"
+    urls.write_text("[/oops] [bold]\n", encoding="utf-8")
+    corpus = jsonl(tmp_path / "corpus.jsonl", {"text": story(0)})
+    with FakeModel(good) as fake:
+        ran = run_cli([corpus, urls], tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
+    assert ran.code == 1, ran.output
+    assert "not a web address: '[/oops] [bold]'" in ran.failed_line(f"{urls}#1")
+    assert f"failed {urls}#1: not a web address: '[/oops] [bold]'" in ran.output  # the progress line, as written
