@@ -176,8 +176,8 @@ def run_command(
                                        help="Allow web addresses on this machine or a private network."),
     ray_address: Optional[str] = typer.Option(
         None, "--ray", metavar="[ADDRESS]",
-        help="Extract on Ray (pip install 'summariser[ray]'): --ray alone uses RAY_ADDRESS or starts Ray here; "
-             "--ray auto joins the cluster running here; --ray HOST:PORT or ray://HOST:PORT another one."),
+        help="Extract on Ray (pip install 'summariser[ray]'): --ray alone uses RAY_ADDRESS, else a cluster "
+             "started here, else starts Ray here; --ray auto joins only the cluster started here; --ray HOST:PORT or ray://HOST:PORT another one."),
     ray_workers: Optional[int] = typer.Option(
         None, "--ray-workers", min=1, help="Ray workers, each with --concurrency requests in flight \\[default: one per node]."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log every model call with its tokens."),
@@ -207,6 +207,8 @@ def run_command(
         columns = Columns.parse(column)
     except ValueError as error:
         raise _fail(str(error))
+    if ray_workers is not None and ray_address is None:
+        raise _fail("--ray-workers needs --ray")
     options = RunOptions(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",

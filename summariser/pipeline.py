@@ -88,7 +88,7 @@ class Progress:
 class RayOptions:
     """Where and how wide to extract on Ray (``summariser.distributed``)."""
 
-    address: str | None = None  # None: Ray's default (RAY_ADDRESS, else a new local instance)
+    address: str | None = None  # None: Ray's default (RAY_ADDRESS, else a cluster started here, else a new one)
     workers: int | None = None  # extraction workers [default: one per node]
     retries: int = 2  # times an article is tried again when its worker dies
 
