@@ -176,7 +176,7 @@ def run_command(
                                        help="Allow web addresses on this machine or a private network."),
     ray_address: Optional[str] = typer.Option(
         None, "--ray", metavar="[ADDRESS]",
-        help="Extract on Ray (pip install 'summariser[ray]'): --ray alone uses RAY_ADDRESS, else a cluster "
+        help="Extract on Ray (pip install 'summariser\\[ray]'): --ray alone uses RAY_ADDRESS, else a cluster "
              "started here, else starts Ray here; --ray auto joins only the cluster started here; --ray HOST:PORT or ray://HOST:PORT another one."),
     ray_workers: Optional[int] = typer.Option(
         None, "--ray-workers", min=1, help="Ray workers, each with --concurrency requests in flight \\[default: one per node]."),
