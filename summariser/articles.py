@@ -439,6 +439,12 @@ def article_from_text(
     return Article(meta=meta, text=text, excluded=tuple(find_excluded(text, body_start, title)))
 
 
+def check_length(name: str, text: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise ArticleError(name, f"{len(text):,} characters, over the limit of {max_chars:,}",
+                           "split it, or raise the limit with --max-chars")
+
+
 def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
     """Read one file as an article, or raise ArticleError saying what to do."""
     path = Path(path)
@@ -457,12 +463,7 @@ def load_article(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Art
         text, page = html_to_text(text, name)
         extra = {"title": page.get("title", ""), "outlet": page.get("sitename", ""), "published": page.get("date", "")}
     text = normalise_newlines(text)
-    if len(text) > max_chars:
-        raise ArticleError(
-            name,
-            f"{len(text):,} characters, over the limit of {max_chars:,}",
-            "split it, or raise the limit with --max-chars",
-        )
+    check_length(name, text, max_chars)
     extra.update(read_sidecar(path))
     article = article_from_text(
         text,

@@ -28,7 +28,7 @@ import time
 import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -815,3 +815,45 @@ class ReplayBackend(Backend):
 
     def describe(self) -> str:
         return f"{self.model_id} (replayed from {self.directory})"
+
+
+# --------------------------------------------------------------------------
+# A backend described in plain data, to build it again elsewhere
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """What it takes to build a backend in another process or on another
+    machine (a cluster worker): plain, picklable data, no client, no server.
+    ``key`` travels with it, as the user gave it to the driver."""
+
+    kind: str  # "endpoint", "embedded" or "replay"
+    model: str  # endpoint/replay: the model id; embedded: the model name or GGUF path
+    url: str | None = None  # endpoint: base URL; replay: the recordings folder
+    key: str | None = None
+    threads: int | None = None  # embedded: CPU threads [default: all the worker's cores]
+    options: BackendOptions = field(default_factory=BackendOptions)
+
+
+def backend_spec(backend: Backend) -> BackendSpec:
+    """The description ``build_backend`` turns back into an equivalent backend."""
+    # Each rebuilt backend keeps the same requests in flight as this one.
+    options = replace(backend.options, concurrency=backend.concurrency)
+    if isinstance(backend, EndpointBackend):
+        return BackendSpec("endpoint", backend.model_id, backend.base_url, backend.api_key, options=options)
+    if isinstance(backend, EmbeddedBackend):
+        return BackendSpec("embedded", backend.model_name, threads=backend.threads, options=options)
+    if isinstance(backend, ReplayBackend):
+        return BackendSpec("replay", backend.model_id, str(backend.directory), options=options)
+    raise TypeError(f"cannot describe a {type(backend).__name__}")
+
+
+def build_backend(spec: BackendSpec) -> Backend:
+    if spec.kind == "endpoint":
+        return EndpointBackend(spec.url or "", spec.model, spec.key, spec.options)
+    if spec.kind == "embedded":
+        return EmbeddedBackend(spec.model, threads=spec.threads, options=spec.options)
+    if spec.kind == "replay":
+        return ReplayBackend(Path(spec.url or "."), spec.model, spec.options)
+    raise ValueError(f"unknown backend kind {spec.kind!r}")

@@ -7,6 +7,7 @@ and the work happens in pipeline, evaluate, diff and render.
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import sys
 from contextlib import contextmanager
@@ -25,7 +26,8 @@ from .cache import CACHE_DIR_ENV, ExtractionCache, default_cache_dir
 from .dossier_io import disk_full, run_record_path
 from .extract import ExtractionSettings
 from .formatting import count_noun
-from .pipeline import Outcome, OutputError, RunOptions, run, summary_lines
+from .corpus import FETCH_MAX_BYTES, FETCH_TIMEOUT, Columns, Fetching
+from .pipeline import Outcome, OutputError, RayOptions, RunOptions, run, summary_lines
 from . import pipeline
 
 COMMANDS = ("run", "schema", "models", "eval", "diff", "render")
@@ -124,7 +126,7 @@ class RichProgress(pipeline.Progress):
 
     def article_done(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
-        # Labels and errors may quote a file name or a model's answer: never markup.
+        # Labels and errors may quote a file name, an input's text or a model's answer: never markup.
         if outcome.status == "failed":
             self.console.print(f"[red]failed[/] {escape(outcome.label)}: {escape(outcome.error or '')}")
         elif outcome.status == "extracted":
@@ -165,7 +167,9 @@ def _sigterm_as_interrupt():
 
 @app.command("run", no_args_is_help=True)
 def run_command(
-    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html) or folders of them."),
+    articles: list[Path] = typer.Argument(
+        ..., help="Article files (.txt, .md, .html), folders of them, corpora with one article per row "
+                  "(.jsonl, .csv, .parquet) or lists of web addresses to fetch (.urls)."),
     output: Path = typer.Option(Path("dossier.json"), "-o", "--output", help="Where to write the dossier."),
     extractions_dir: Optional[Path] = typer.Option(
         None, "--extractions", help="Folder for per-article extraction files \\[default: extractions/ next to the dossier]."),
@@ -195,6 +199,19 @@ def run_command(
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
+    column: list[str] = typer.Option(
+        [], "--column", metavar="FIELD=COLUMN",
+        help="Which corpus column holds a field (text, id, title, outlet, published, url), e.g. --column text=body."),
+    fetch_timeout: int = typer.Option(FETCH_TIMEOUT, "--fetch-timeout", min=1, help="Seconds to wait for one web page (.urls)."),
+    fetch_max_bytes: int = typer.Option(FETCH_MAX_BYTES, "--fetch-max-bytes", min=1, help="Refuse web pages larger than this."),
+    fetch_private: bool = typer.Option(False, "--fetch-private",
+                                       help="Allow web addresses on this machine or a private network."),
+    ray_address: Optional[str] = typer.Option(
+        None, "--ray", metavar="[ADDRESS]",
+        help="Extract on Ray (pip install 'summariser\\[ray]'): --ray alone uses RAY_ADDRESS, else a cluster "
+             "started here, else starts Ray here; --ray auto joins only the cluster started here; --ray HOST:PORT or ray://HOST:PORT another one."),
+    ray_workers: Optional[int] = typer.Option(
+        None, "--ray-workers", min=1, help="Ray workers, each with --concurrency requests in flight \\[default: one per node]."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log every model call with its tokens."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors and the summary."),
 ) -> None:
@@ -218,6 +235,12 @@ def run_command(
         record=record, threads=threads, attempts=http_attempts, timeout=timeout, say=progress.say, verbose=verbose,
         concurrency=concurrency, max_rpm=max_rpm,
     )
+    try:
+        columns = Columns.parse(column)
+    except ValueError as error:
+        raise _fail(str(error))
+    if ray_workers is not None and ray_address is None:
+        raise _fail("--ray-workers needs --ray")
     options = RunOptions(
         output=output,
         extractions_dir=extractions_dir or output.parent / "extractions",
@@ -225,6 +248,9 @@ def run_command(
         settings=ExtractionSettings(attempts=attempts, chunk_chars=chunk_chars),
         use_cache=not no_cache,
         concurrency=backend.concurrency,
+        columns=columns,
+        fetching=Fetching(timeout=fetch_timeout, max_bytes=fetch_max_bytes, allow_private=fetch_private),
+        ray=None if ray_address is None else RayOptions(address=ray_address or None, workers=ray_workers),
     )
     cache = None
     try:
@@ -368,11 +394,25 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     pass
 
 
+# What may follow --ray as its address: auto, local, HOST:PORT, ray://HOST:PORT.
+RAY_ADDRESS = re.compile(r"auto|local|(ray://)?[\w.\-\[\]:]+:\d+")
+
+
 def with_default_command(argv: list[str]) -> list[str]:
     """`summarise seeds/` means `summarise run seeds/`."""
     if argv and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version"):
-        return ["run", *argv]
-    return argv
+        argv = ["run", *argv]
+    return with_ray_address(argv)
+
+
+def with_ray_address(argv: list[str]) -> list[str]:
+    """`--ray` alone means Ray's default address (given as `--ray=`); what follows it
+    is its address only when it reads as one, so `--ray corpus.jsonl` keeps the file."""
+    out = []
+    for i, arg in enumerate(argv):
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        out.append("--ray=" if arg == "--ray" and (following is None or not RAY_ADDRESS.fullmatch(following)) else arg)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
-from .articles import ARTICLE_SUFFIXES, DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files, load_article
+from .articles import ARTICLE_SUFFIXES, DEFAULT_MAX_CHARS, Article, ArticleError, find_article_files
+from .corpus import Columns, Fetching, articles_in
 from .backends import Backend, BackendError, Cancelled
 from .cache import ExtractionCache, cache_key
 from .canonical import canonical_json
@@ -87,6 +88,15 @@ class Progress:
     def say(self, message: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide to extract on Ray (``summariser.distributed``)."""
+
+    address: str | None = None  # None: Ray's default (RAY_ADDRESS, else a cluster started here, else a new one)
+    workers: int | None = None  # extraction workers [default: one per node]
+    retries: int = 2  # times an article is tried again when its worker dies
+
+
 @dataclass
 class RunOptions:
     output: Path
@@ -94,7 +104,10 @@ class RunOptions:
     max_chars: int = DEFAULT_MAX_CHARS
     settings: ExtractionSettings = field(default_factory=ExtractionSettings)
     use_cache: bool = True
-    concurrency: int = 1  # articles, and questions of one article, in flight at once
+    concurrency: int = 1  # articles, and questions of one article, in flight at once (on Ray: per worker)
+    columns: Columns = field(default_factory=Columns)  # which corpus column holds which field
+    fetching: Fetching = field(default_factory=Fetching)  # limits for pages fetched from .urls files
+    ray: RayOptions | None = None  # extract on a Ray cluster instead of in this process
 
 
 class OutputError(Exception):
@@ -124,16 +137,16 @@ def outputs(options: RunOptions, backend: Backend) -> tuple[Path, ...]:
 
 
 def load_articles(
-    paths: list[str | Path], max_chars: int, skip: tuple[Path, ...] = ()
+    paths: list[str | Path], max_chars: int, skip: tuple[Path, ...] = (),
+    columns: Columns = Columns(), fetching: Fetching = Fetching(),
 ) -> tuple[list[Article], list[Outcome]]:
     """Readable articles (the same text under two names loaded once, both paths kept) and failures."""
     files, errors = find_article_files(paths, skip)
     failures = [Outcome(label=e.path, status="failed", error=f"{e.problem}" + (f" — {e.hint}" if e.hint else "")) for e in errors]
     by_id: dict[str, Article] = {}
-    for path in files:
-        try:
-            article = load_article(path, max_chars=max_chars)
-        except ArticleError as error:
+    for article in (loaded for path in files for loaded in articles_in(path, max_chars, columns, fetching)):
+        if isinstance(article, ArticleError):
+            error = article
             failures.append(Outcome(label=error.path, status="failed", error=f"{error.problem}" + (f" — {error.hint}" if error.hint else "")))
             continue
         seen = by_id.get(article.id)
@@ -156,7 +169,7 @@ def extract_one(
     article: Article,
     key: str,
     backend: Backend,
-    options: RunOptions,
+    settings: ExtractionSettings,
     runner: QuestionRunner,
     fatal: list[str],
 ) -> Outcome:
@@ -165,7 +178,7 @@ def extract_one(
     if fatal:
         return Outcome(_label(article), "failed", article, error=f"not attempted: {fatal[0]}")
     try:
-        extraction = extract_article(article, backend, options.settings, runner)
+        extraction = extract_article(article, backend, settings, runner)
     except ExtractionError as error:
         # Say what to do, unless the problem already does ("... — raise --timeout").
         hint = "" if " — " in error.problem else " — not cached: re-run to retry it, or raise --attempts, or try another --model"
@@ -230,7 +243,8 @@ def run(
     started = clock()
     result = RunResult()
     check_output(paths, options.output)
-    articles, load_failures = load_articles(paths, options.max_chars, outputs(options, backend))
+    articles, load_failures = load_articles(paths, options.max_chars, outputs(options, backend),
+                                            options.columns, options.fetching)
     progress.started(len(articles))
     for failure in load_failures:
         progress.article_done(failure)
@@ -238,7 +252,7 @@ def run(
     usage_before = backend.meter.usage
     planned = plan(articles, backend, options, cache, progress)
     misses = [(article, key) for article, key, cached in planned if cached is None]
-    extracted = extract_all(misses, backend, options, cache, progress)
+    extracted = extract_misses(options)(misses, backend, options, cache, progress)
     result.outcomes.extend(load_failures)
     result.outcomes.extend(o if o is not None else extracted[a.id] for a, _, o in planned)
     result.model_usage = backend.meter.usage - usage_before
@@ -266,6 +280,15 @@ def plan(articles: list[Article], backend: Backend, options: RunOptions, cache: 
     return planned
 
 
+def extract_misses(options: RunOptions) -> Callable[..., dict[str, Outcome]]:
+    """How the misses are extracted: here, or on Ray (imported only when asked for: an optional extra)."""
+    if options.ray is None:
+        return extract_all
+    from .distributed import extract_all_on_ray
+
+    return extract_all_on_ray
+
+
 def extract_all(todo: list[tuple[Article, str]], backend: Backend, options: RunOptions,
                 cache: ExtractionCache | None, progress: Progress) -> dict[str, Outcome]:
     """Extract the cache's misses, up to ``options.concurrency`` at once; outcomes by article id.
@@ -286,7 +309,7 @@ def extract_all(todo: list[tuple[Article, str]], backend: Backend, options: RunO
         def extract(article: Article, key: str) -> Outcome:
             progress.article_started(_label(article))
             runner = QuestionRunner(fan_out=pool, answered=lambda: progress.question_answered(_label(article)))
-            return extract_one(article, key, backend, options, runner, fatal)
+            return extract_one(article, key, backend, options.settings, runner, fatal)
 
         futures: dict[Future, tuple[Article, str]] = {
             articles.submit(contextvars.copy_context().run, extract, article, key): (article, key) for article, key in todo
@@ -294,17 +317,21 @@ def extract_all(todo: list[tuple[Article, str]], backend: Backend, options: RunO
         try:
             for future in as_completed(futures):
                 article, key = futures[future]
-                outcome = future.result()
-                if outcome.extraction is not None and cache is not None:
-                    cache.set(key, outcome.extraction)
-                _finished(outcome, options, progress)
-                outcomes[article.id] = outcome
+                outcomes[article.id] = kept(future.result(), key, cache, options, progress)
         except BaseException:  # Ctrl-C (or SIGTERM turned into it): stop everything in flight
             backend.cancel()
             for future in futures:
                 future.cancel()
             raise
     return outcomes
+
+
+def kept(outcome: Outcome, key: str, cache: ExtractionCache | None, options: RunOptions, progress: Progress) -> Outcome:
+    """A fresh outcome, cached and written as soon as it comes (so a killed run resumes from it)."""
+    if outcome.extraction is not None and cache is not None:
+        cache.set(key, outcome.extraction)
+    _finished(outcome, options, progress)
+    return outcome
 
 
 def _finished(outcome: Outcome, options: RunOptions, progress: Progress) -> None:

@@ -53,6 +53,7 @@ class Call:
     # statement: the names the schema's ``speaker`` enum allows; empty when
     # the speaker is settled by the text and the answer has no speaker field
     speakers: list[str] = field(default_factory=list)
+    peer: tuple[str, int] | None = None  # the client's address and port (which process asked)
 
     @property
     def reask(self) -> bool:
@@ -252,6 +253,7 @@ class FakeModel:
                 with fake._lock:
                     call = parse_call(len(fake.calls), body)
                     call.at = time.monotonic()
+                    call.peer = self.client_address[:2]
                     fake.calls.append(call)
                 reply = fake.script(call)
                 delay = reply.delay or fake.delay

@@ -379,3 +379,32 @@ def test_compact_transport_passes_other_requests_through_untouched() -> None:
     script = Script(ok())
     post(CompactJsonTransport(httpx2.MockTransport(script)), content=b"not json")
     assert script.bodies == [b"not json"]
+
+
+# --------------------------------------------------------------------------
+# A backend described in plain data (what a cluster worker rebuilds)
+# --------------------------------------------------------------------------
+
+
+def test_a_backend_spec_survives_pickling_and_rebuilds_the_same_backend(tmp_path):
+    import pickle
+
+    from summariser.backends import BackendOptions, BackendSpec, EmbeddedBackend, EndpointBackend, ReplayBackend, backend_spec, build_backend
+
+    originals = [
+        EndpointBackend("http://127.0.0.1:9/v1/", "served-model", "sk-test", BackendOptions(attempts=5, timeout=12.0, max_rpm=30)),
+        EmbeddedBackend("qwen2.5-coder-0.5b", threads=3, options=BackendOptions(concurrency=2)),
+        ReplayBackend(tmp_path, "recorded-model"),
+    ]
+    for original in originals:
+        spec = pickle.loads(pickle.dumps(backend_spec(original)))
+        assert isinstance(spec, BackendSpec)
+        rebuilt = build_backend(spec)
+        assert type(rebuilt) is type(original)
+        assert (rebuilt.model_id, rebuilt.concurrency, rebuilt.options) == (original.model_id, original.concurrency, spec.options)
+        assert rebuilt.options.attempts == original.options.attempts and rebuilt.options.max_rpm == original.options.max_rpm
+    endpoint = build_backend(backend_spec(originals[0]))
+    assert (endpoint.base_url, endpoint.api_key, endpoint.options.timeout) == ("http://127.0.0.1:9/v1", "sk-test", 12.0)
+    embedded = build_backend(backend_spec(originals[1]))
+    assert (embedded.model_name, embedded.threads) == ("qwen2.5-coder-0.5b", 3)
+    assert build_backend(backend_spec(originals[2])).directory == tmp_path
