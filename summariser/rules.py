@@ -84,7 +84,7 @@ def same_side(actor: str, speaker: str, role: str | None) -> bool:
         return False
     if folded in speaker_folded or speaker_folded in folded:
         return True
-    if role and folded in fold_name(role):
+    if role and folded in fold_name(_own_words(role)):
         return True
     # "Azerbaijan" or "Baku" and a speaker described as "Azerbaijani President".
     side = speaker_side(speaker, role)
@@ -93,9 +93,19 @@ def same_side(actor: str, speaker: str, role: str | None) -> bool:
     return side.casefold() in (folded, (state_of(normalise_text(actor)) or "").casefold())
 
 
+# In "ambassador to Israel" or "envoy for Iran" the state is the posting, not
+# the side the speaker speaks for.
+_POSTING = re.compile(r"\b(?:to|for|in|at|on)\s+(?:the\s+)?(?:[A-Z][\w\-’']*\s*)+", re.I)
+
+
+def _own_words(role: str) -> str:
+    """A role without its posting: 'Azeri ambassador to Israel' -> 'Azeri ambassador'."""
+    return _POSTING.sub(" ", role).strip()
+
+
 def speaker_side(speaker: str, role: str | None) -> str | None:
     """The state a speaker speaks for, from their role as written ('Azerbaijani President' -> Azerbaijan)."""
-    for text in (role or "", speaker):
+    for text in (_own_words(role or ""), speaker):
         for word in re.findall(r"[A-Z][\w\-]+", text):
             state = state_of(normalise_text(word))
             if state:

@@ -98,3 +98,22 @@ def test_the_same_position_twice_in_one_sentence_is_one_stance():
     twice = [with_words(sentence, "Azerbaijan", "support", "Iran"), with_words(sentence, "azerbaijan", "support", "Iran")]
     other = with_words(sentence, "Azerbaijan", "oppose", "Iran")
     assert distinct_stances(twice + [other]) == [twice[0], other]
+
+
+POSTED = (
+    "Envoy Speaks\n"
+    "\n"
+    "The Azeri ambassador to Israel, Mukhtar Mammadov, said Israel had let Baku down.\n"  # [1]
+    "Ambassador to Israel Karl Vennberg said Israel must stop the raids.\n"  # [2]
+)
+
+
+def test_the_state_a_speaker_is_posted_to_is_not_their_side():
+    article = article_from_text(POSTED)
+    sentences = {s.number: s for s in split_sentences(article)}
+    mammadov = stance_from(SpeechAct(sentence=1, speaker="Mukhtar Mammadov", stance="oppose", target="Israel"),
+                           sentences[1], article)
+    assert mammadov is not None and (mammadov.holder, mammadov.target) == ("Azerbaijan", "Israel")
+    vennberg = stance_from(SpeechAct(sentence=2, speaker="Karl Vennberg", stance="oppose", target="Israel"),
+                           sentences[2], article)
+    assert vennberg is not None and (vennberg.holder, vennberg.target) == ("Karl Vennberg", "Israel")
