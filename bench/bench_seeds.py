@@ -1,6 +1,6 @@
 """Run the main job over the seeds on a cold cache and print per-article figures.
 
-    python bench/bench_seeds.py [--model qwen2.5-coder-1.5b] [--record DIR] [--articles seeds/]
+    python bench/bench_seeds.py [--model qwen2.5-coder-1.5b] [--record DIR] [--articles seeds/] [--concurrency N]
 
 Prints, per article: seconds, model calls, prompt (prefill) and completion
 tokens, items kept and dropped; then the median seconds per article, the
@@ -59,17 +59,19 @@ def main() -> int:
     parser.add_argument("--record", type=Path, default=None, help="also save every exchange (fixtures)")
     parser.add_argument("--output", type=Path, default=None, help="write the dossier and extractions here")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="requests in flight; the embedded server gets as many slots (default 1)")
     args = parser.parse_args()
     import logging
 
     logging.getLogger("instructor").setLevel(logging.ERROR)
 
     progress = Peak()
-    backend = EmbeddedBackend(args.model, threads=args.threads, options=BackendOptions(record_dir=args.record), say=progress.say)
+    backend = EmbeddedBackend(args.model, threads=args.threads, options=BackendOptions(record_dir=args.record, concurrency=args.concurrency), say=progress.say)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.output or Path(tmp) / "out"
         options = RunOptions(output=out / "dossier.json", extractions_dir=out / "extractions",
-                             settings=ExtractionSettings())
+                             settings=ExtractionSettings(), concurrency=backend.concurrency)
         started = time.perf_counter()
         backend.client()  # start the server first so load time is separate
         load = time.perf_counter() - started
@@ -83,7 +85,7 @@ def main() -> int:
     if seconds:
         print(f"median {statistics.median(seconds):.1f}s per article (min {min(seconds):.1f}, max {max(seconds):.1f}); "
               f"model load {load:.1f}s; peak RSS {progress.peak / 2**30:.2f} GiB; model {args.model}; "
-              f"{psutil.cpu_count(logical=True)} CPUs")
+              f"{psutil.cpu_count(logical=True)} CPUs; concurrency {backend.concurrency}")
     return 0 if not result.failures else 1
 
 
