@@ -210,11 +210,12 @@ class GateTransport(httpx2.BaseTransport):
     between attempts holds none."""
 
     def __init__(self, inner: httpx2.BaseTransport, slots: threading.Semaphore, cancelled: threading.Event,
-                 limiter: RateLimiter | None = None):
+                 limiter: RateLimiter | None = None, timeout: float | None = None):
         self.inner = inner
         self.slots = slots
         self.cancelled = cancelled
         self.limiter = limiter
+        self.timeout = timeout
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         if self.limiter is not None and self.cancelled.wait(self.limiter.delay()):
@@ -222,7 +223,13 @@ class GateTransport(httpx2.BaseTransport):
         with self.slots:
             if self.cancelled.is_set():
                 raise Cancelled("the run was interrupted")
-            return self.inner.handle_request(request)
+            # The time waiting for a slot is not the server's: the try's
+            # deadline starts when the request goes out.
+            token = _DEADLINE.set(time.monotonic() + self.timeout if self.timeout else None)
+            try:
+                return self.inner.handle_request(request)
+            finally:
+                _DEADLINE.reset(token)
 
     def close(self) -> None:
         self.inner.close()
@@ -654,7 +661,7 @@ class Backend:
                 if self.options.record_dir is not None:
                     transport = RecordingTransport(transport, self.options.record_dir)
                 transport = MeteringTransport(transport, self.meter)
-                transport = GateTransport(transport, self._slots, self.cancelled, self._limiter)
+                transport = GateTransport(transport, self._slots, self.cancelled, self._limiter, self.options.timeout)
                 transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled,
                                            timeout=self.options.timeout)
                 http = httpx2.Client(transport=transport, timeout=self.options.timeout)

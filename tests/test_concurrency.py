@@ -182,3 +182,14 @@ def test_ctrl_c_stops_requests_in_flight(tmp_path):
     assert "finished articles are cached" in stderr
     assert "Traceback" not in stderr, stderr
     assert not out.exists()
+
+
+def test_waiting_for_a_free_slot_does_not_count_against_the_timeout(tmp_path):
+    # One slot, four articles' questions queued for it, each answer 0.5 s, and
+    # 1.5 s allowed per answer: a question may wait longer than that for its turn.
+    paths = write_stories(tmp_path / "in", 4)
+    with FakeModel(good, delay=0.5) as server:
+        backend = EndpointBackend(server.base_url, "fake", "x", BackendOptions(concurrency=1, timeout=1.5, attempts=1))
+        with backend:
+            result = run(paths, backend, RunOptions(output=tmp_path / "out" / "d.json", extractions_dir=None, concurrency=4))
+    assert result.count("extracted") == 4, [o.error for o in result.failures]
