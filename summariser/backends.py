@@ -207,7 +207,9 @@ class GateTransport(httpx2.BaseTransport):
     """At most ``slots`` requests in flight, optionally at most N a minute, none after cancel.
 
     It sits inside the retry loop, so each attempt takes a slot and the backoff
-    between attempts holds none."""
+    between attempts holds none; each try must be complete, headers and body,
+    within ``timeout`` seconds of going out (on transports built by
+    ``http_transport``)."""
 
     def __init__(self, inner: httpx2.BaseTransport, slots: threading.Semaphore, cancelled: threading.Event,
                  limiter: RateLimiter | None = None, timeout: float | None = None):
@@ -369,8 +371,8 @@ class RetryTransport(httpx2.BaseTransport):
 
     A 429's Retry-After is honoured (capped by ``max_wait``). A connection
     closed mid-answer and a 200 that holds no chat completion are retried too.
-    Each try must be complete within ``timeout`` seconds, headers and body
-    (on transports built by ``http_transport``). After the last attempt the
+    Each try's deadline (headers and body) is set where the request goes out,
+    in ``GateTransport``. After the last attempt the
     final response (or error) goes up to the openai client; an unusable 200
     goes up as a 502 that says what it was.
     """
@@ -383,7 +385,6 @@ class RetryTransport(httpx2.BaseTransport):
         max_wait: float = 60.0,
         sleep: Callable[[float], None] | None = None,
         cancelled: threading.Event | None = None,
-        timeout: float | None = None,
     ):
         self.inner = inner
         self.attempts = max(1, attempts)
@@ -392,7 +393,6 @@ class RetryTransport(httpx2.BaseTransport):
         self.cancelled = cancelled or threading.Event()
         # The wait between attempts ends at once when the run is interrupted.
         self.sleep = sleep or self.cancelled.wait
-        self.timeout = timeout
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -414,12 +414,8 @@ class RetryTransport(httpx2.BaseTransport):
         request.read()  # the body must be replayable on each attempt
 
         def attempt() -> httpx2.Response:
-            token = _DEADLINE.set(time.monotonic() + self.timeout if self.timeout else None)
-            try:
-                response = self.inner.handle_request(request)
-                response.read()
-            finally:
-                _DEADLINE.reset(token)
+            response = self.inner.handle_request(request)
+            response.read()
             if response.status_code in RETRY_STATUSES:
                 raise _RetryableStatus(response)
             if response.status_code == 200 and request.url.path.endswith("/chat/completions"):
@@ -662,8 +658,7 @@ class Backend:
                     transport = RecordingTransport(transport, self.options.record_dir)
                 transport = MeteringTransport(transport, self.meter)
                 transport = GateTransport(transport, self._slots, self.cancelled, self._limiter, self.options.timeout)
-                transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled,
-                                           timeout=self.options.timeout)
+                transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled)
                 http = httpx2.Client(transport=transport, timeout=self.options.timeout)
                 # Retries live in our transport, where they are logged and metered.
                 self._client = openai.OpenAI(
