@@ -32,7 +32,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, TypeVar, get_args
+from typing import Callable, Iterable, TypeVar, get_args
 
 import httpx2
 import instructor
@@ -44,8 +44,9 @@ from .backends import UNUSABLE_ANSWER, Backend, BackendError, Cancelled, Meter, 
 from .entities import normalise_text
 from .grounding import is_grounded
 from .deeds import stances_from_deeds
-from .happenings import events_left_out
+from .happenings import checked_event, events_left_out
 from .nlp import parse
+from spacy.tokens import Doc
 from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences, unnumbered
 from .prompts import describe_fields, plain_text, prompt_version, render
 from .questions import (
@@ -68,7 +69,7 @@ try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 except ImportError:  # pragma: no cover - older layouts
     from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from .datamodel import ArticleExtraction, Dropped, Stance, Usage
+from .datamodel import ArticleExtraction, Dropped, Event, Stance, Usage
 
 log = logging.getLogger("summariser.extract")
 
@@ -594,7 +595,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
             happenings.setdefault((happening.sentence, normalise_text(happening.what)), happening)
 
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
-    events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
+    events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
     said = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
     stances = distinct_stances(_words_agree(said + stances_from_deeds(doc, sentences, article), article, dropped))
@@ -613,6 +614,21 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
         model=backend.model_id,
         prompt_version=prompt_version(),
     )
+
+
+def _checked_events(
+    happenings: Iterable[Happening], doc: Doc, by_number: dict[int, Sentence], article: Article, dropped: list[Dropped]
+) -> list[Event]:
+    """The answered events whose sentence bears them out, summaries made clauses (happenings.checked_event)."""
+    kept = []
+    for happening in happenings:
+        event, reason = checked_event(event_from(happening, by_number[happening.sentence], article), doc,
+                                      by_number[happening.sentence])
+        if event is None:
+            dropped.append(Dropped(kind="event", reason=reason or "", proposed=_abbreviate(happening)))
+        else:
+            kept.append(event)
+    return kept
 
 
 def _statement_act(

@@ -23,10 +23,13 @@ from .articles import Article
 from .datamodel import Event, Participant
 from .grounding import evidence_at
 from .prepass import EVENT_CUE, Sentence
+from .attribution import CUE_VERBS
 from .rules import TYPE_CUES
 
 # Children that make a phrase long without saying what happened.
-_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj", "ccomp", "mark", "meta"})
+_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "ccomp", "mark", "meta"})
+# A verb's conjuncts are further clauses; a noun's ("Israel and Turkiye") are part of the phrase.
+_CLAUSE_LINKS = frozenset({"cc", "conj", "preconj"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "obj", "attr", "oprd", "dative"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
@@ -37,8 +40,9 @@ MIN_SUMMARY_WORDS = 2  # 'the war' names an event; one word does not
 def _phrase_tokens(head: Token) -> list[Token]:
     """``head`` and what depends on it, less the asides."""
     kept = [head]
+    verb = head.pos_ in ("VERB", "AUX")
     for child in head.children:
-        if child.dep_ not in _ASIDES:
+        if child.dep_ not in _ASIDES and not (verb and child.dep_ in _CLAUSE_LINKS):
             kept.extend(_phrase_tokens(child))
     return kept
 
@@ -47,7 +51,15 @@ def _trigger(span: Span) -> Token | None:
     """The first word for a happening in the sentence, a verb preferred."""
     cued = [t for t in span if EVENT_CUE.match(t.text)]
     verbs = [t for t in cued if t.pos_ in ("VERB", "AUX")]
-    return (verbs or cued or [None])[0]
+    first = (verbs or cued or [None])[0]
+    return _head_noun(first) if first is not None else None
+
+
+def _head_noun(token: Token) -> Token:
+    """The noun a modifier word for a happening belongs to: "drone" in "drone attacks"."""
+    while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and token.head.pos_ in ("NOUN", "PROPN"):
+        token = token.head
+    return token
 
 
 def _clause(trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
@@ -63,8 +75,10 @@ def _clause(trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
     subject, link = _subject_of(verb)
     core = link + [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]
     objects = [c for c in verb.children if c.dep_ in _OBJECTS]
-    if not objects:
-        objects = [c for c in verb.children if c.dep_ in ("prep", "agent")][:1]
+    preps = [c for c in verb.children if c.dep_ in ("prep", "agent") and c.i > verb.i]
+    # "accused Azerbaijan | of threatening", "sent troops | to the border": the
+    # object's first prepositional phrase completes what was done.
+    objects += preps[:1]
     obj = [t for c in objects for t in _phrase_tokens(c)]
     return subject, core, obj
 
@@ -85,11 +99,29 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
     return [], []
 
 
+_LEADING = frozenset({"DET", "ADP", "ADJ", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT", "NUM"})
+
+
+def _words(tokens: list[Token]) -> int:
+    return sum(1 for t in tokens if not t.is_punct)
+
+
 def _text(tokens: list[Token]) -> str:
-    ordered = sorted(set(tokens), key=lambda t: t.i)
-    if len(ordered) > SUMMARY_WORDS:
-        ordered = ordered[:SUMMARY_WORDS]
-    return "".join(t.text_with_ws for t in ordered).strip(" ,;:")
+    """The tokens in text order, one plain space wherever the article had any
+    gap between them (a no-break space, a dropped aside)."""
+    ordered = [t for t in sorted(set(tokens), key=lambda t: t.i) if not t.is_space]
+    if _words(ordered) > SUMMARY_WORDS:
+        while _words(ordered) > SUMMARY_WORDS:
+            ordered.pop()
+        # Never end on a word that leads into what was cut ("during the recent").
+        while len(ordered) > 1 and ordered[-1].pos_ in _LEADING:
+            ordered.pop()
+    parts = []
+    for before, token in zip([None, *ordered], ordered):
+        if before is not None and before.idx + len(before.text) < token.idx:
+            parts.append(" ")
+        parts.append(token.text)
+    return "".join(parts).strip(" ,;:")
 
 
 def _names(tokens: list[Token], span: Span) -> list[str]:
@@ -111,10 +143,10 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
     if span is None:
         return None
     trigger = _trigger(span)
-    if trigger is None:
+    if trigger is None or did_not_happen(trigger):
         return None
     subject, core, obj = _clause(trigger)
-    summary = _text(subject + core + obj)
+    summary = _short_text(_noun_phrase(trigger) or subject + core + obj)
     if len(summary.split()) < MIN_SUMMARY_WORDS:
         return None
     participants = [Participant(name=n, role="agent") for n in _names(subject, span)]
@@ -137,3 +169,144 @@ def events_left_out(doc: Doc, sentences: list[Sentence], article: Article, cited
             if event is not None:
                 found.append(event)
     return found
+
+
+# --------------------------------------------------------------------------
+# The model's events, checked against the parse
+# --------------------------------------------------------------------------
+
+# The 'what' field's cap (questions.Happening): a summary this long was most
+# likely cut by the grammar mid-phrase.
+_CUT_AT = 52
+# A phrase never ends on these words; a summary that does was cut.
+_DANGLING = frozenset(
+    "a an the and or but of to in on at for with by from that which who as than its his her their our "
+    "would will could should has have had is are was were be been".split()
+)
+# Verbs of saying: a summary built on one reports a remark, not a happening.
+_SAYING = frozenset(
+    "said says told tells added noted emphasized emphasised emphasizes stressed mentioned informed remarked "
+    "reiterated reiterating stated explained highlighted underlined expressed".split()
+)
+# Words that make a clause something that did not (yet) happen.
+_IRREALIS_AUX = frozenset({"would", "will", "could", "might", "may", "should", "can", "shall", "'d", "'ll", "wo"})
+_IRREALIS_VERBS = frozenset(
+    {"plan", "intend", "threaten", "want", "seek", "aim", "prepare", "vow", "prevent", "refuse", "hope", "consider"}
+)
+
+
+def _cut(summary: str) -> bool:
+    words = summary.split()
+    return len(summary) >= _CUT_AT or (len(words) > 1 and words[-1].casefold().strip(",;:") in _DANGLING)
+
+
+def _reports_a_remark(summary: str) -> bool:
+    return any(word.casefold().strip(",;:") in _SAYING for word in summary.split()[:5])
+
+
+def _summary_trigger(span: Span, summary: str) -> Token | None:
+    """The sentence's word for a happening that the summary is about: one the
+    summary repeats (a verb preferred), else the sentence's first."""
+    stems = {word.casefold()[:5] for word in summary.split() if len(word) >= 4}
+    cued = [t for t in span if EVENT_CUE.match(t.text) and t.text.casefold()[:5] in stems]
+    verbs = [t for t in cued if t.pos_ in ("VERB", "AUX")]
+    return (verbs or cued or [None])[0] or _trigger(span)
+
+
+def did_not_happen(trigger: Token) -> bool:
+    """Whether the trigger's clause is negated or hypothetical: "would not allow
+    Israel to attack", "will never permit strikes", "plans to strike"."""
+    node, seen = trigger, 0
+    while seen < 6:
+        children = list(node.children)
+        if any(c.dep_ == "neg" and not _not_until(c) for c in children):
+            return True
+        if any(c.dep_ == "aux" and c.text.casefold() in _IRREALIS_AUX for c in children):
+            return True
+        if node is not trigger and node.lemma_.casefold() in _IRREALIS_VERBS:
+            return True
+        if node.head is node or node.dep_ == "parataxis" or (node.dep_ == "ccomp" and _reports(node.head)):
+            return False  # the sentence, or the clause someone reports: its own modality was checked
+        node, seen = node.head, seen + 1
+    return False
+
+
+def _not_until(neg: Token) -> bool:
+    """"it was not until May that Chile signed": the signing happened."""
+    return neg.i + 1 < len(neg.doc) and neg.nbor(1).lower_ == "until"
+
+
+def _reports(verb: Token) -> bool:
+    return verb.lemma_.casefold() in CUE_VERBS
+
+
+def _noun_phrase(trigger: Token) -> list[Token] | None:
+    """The phrase of a noun for a happening that a preposition attaches ("in a
+    phone conversation with Aliyev"): the event is the phrase, not the verb the
+    preposition hangs on ("made the remarks")."""
+    head = _head_noun(trigger)
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj":
+        return _phrase_tokens(head)
+    return None
+
+
+def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | None, str | None]:
+    """The model's event with a summary that is a clause of its sentence.
+
+    A small model copies the sentence's first words into 'what' until the cap
+    cuts them ("Mukhtar Mammadov, told The Jerusalem Post that Baku would"), or
+    writes who said something instead of what happened. Either way the summary
+    becomes the clause of the sentence's word for the happening, from the parse.
+    A happening the sentence says did not (or will not) happen is no event, nor
+    is a remark with no word for a happening at all. Returns the event, or None
+    and the reason it was dropped.
+    """
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return event, None
+    trigger = _summary_trigger(span, event.summary)
+    remark = _reports_a_remark(event.summary)
+    if trigger is None and remark:
+        return None, f"'{event.summary}' reports a remark, not a happening"
+    if trigger is not None and did_not_happen(trigger):
+        return None, f"'{event.summary}': the sentence says it did not or may not happen"
+    if not (remark or _cut(event.summary)):
+        return event, None
+    summary = _short_text(_noun_phrase(trigger) or _clause_tokens(trigger)) if trigger is not None else ""
+    if len(summary.split()) < MIN_SUMMARY_WORDS:
+        if remark:
+            return None, f"'{event.summary}' reports a remark, not a happening"
+        # No clause of its own around the word: the sentence's main clause says it.
+        summary = _short_text(_clause_tokens(span.root))
+        if len(summary.split()) < MIN_SUMMARY_WORDS:
+            return event, None
+    return event.model_copy(update={"summary": summary}), None
+
+
+def _clause_tokens(trigger: Token) -> list[Token]:
+    subject, core, obj = _clause(trigger)
+    return subject + core + obj
+
+
+def _short_text(tokens: list[Token]) -> str:
+    """The phrase, or when longer than SUMMARY_WORDS the words nearest its
+    head: words are taken level by level down the parse, so what is left out
+    is the detail of a detail, never the half of a phrase already begun."""
+    if _words(tokens) <= SUMMARY_WORDS:
+        return _text(tokens)
+    inside = set(tokens)
+
+    def depth(token: Token) -> int:
+        return sum(1 for a in token.ancestors if a in inside)
+
+    kept: set[Token] = set()
+    for token in sorted(tokens, key=lambda t: (depth(t), t.i)):
+        if token.head in kept or token.head not in inside or token.head is token:
+            if not token.is_punct and _words(list(kept)) >= SUMMARY_WORDS:
+                break
+            kept.add(token)
+    # Words that only make sense with their head go where it goes ("carry out", "Iran's").
+    kept |= {c for t in kept for c in t.children if c.dep_ in ("case", "prt", "neg", "det", "aux", "auxpass")}
+    # A preposition or conjunction whose object was left out says nothing.
+    kept = {t for t in kept if t.pos_ not in ("ADP", "CCONJ", "SCONJ") or any(c in kept for c in t.children)}
+    return _text(list(kept))

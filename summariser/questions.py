@@ -293,6 +293,13 @@ def _key_words(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.casefold()) if w not in _COMMON_WORDS)
 
 
+# Share of a summary's key words its sentence must hold ("Israel struck Iran"
+# for "Israel launched airstrikes on Iranian sites" holds one of three), and
+# the share that makes a sentence far from the cited one the summary's own.
+MIN_SUMMARY_COVERAGE = 0.25
+MOVE_COVERAGE = 0.5
+
+
 def _coverage(summary: str, sentence: str) -> float:
     words = _key_words(summary)
     return len(words & _key_words(sentence)) / len(words) if words else 1.0
@@ -310,8 +317,11 @@ def _realign(item: Happening, ctx: QuestionContext) -> tuple[Happening | None, l
     cited = item.sentence
     near = [n for n in (cited, cited - 1, cited + 1) if n in ctx.sentences]
     best = max(near, key=lambda n: _coverage(item.what, ctx.sentences[n].text))
-    if _coverage(item.what, ctx.sentences[best].text) == 0.0:
-        return None, [f"event '{item.what}' shares no word with sentence {cited}: not grounded, dropped"]
+    anywhere = max(ctx.sentences, key=lambda n: (_coverage(item.what, ctx.sentences[n].text), n == cited))
+    if _coverage(item.what, ctx.sentences[anywhere].text) >= MOVE_COVERAGE > _coverage(item.what, ctx.sentences[best].text):
+        best = anywhere  # cited far from what it describes: the sentence that does hold it
+    if _coverage(item.what, ctx.sentences[best].text) < MIN_SUMMARY_COVERAGE:
+        return None, [f"event '{item.what}': sentence {cited} holds too few of its words: not grounded, dropped"]
     if best == cited:
         return item, []
     return item.model_copy(update={"sentence": best}), [f"event '{item.what}' cites sentence {cited} but is sentence {best}: moved"]

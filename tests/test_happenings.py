@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.happenings import event_of_sentence, events_left_out
+from summariser.happenings import checked_event, event_of_sentence, events_left_out
+from summariser.questions import Happening
+from summariser.rules import event_from
 from summariser.nlp import parse
 from summariser.prepass import split_sentences
 
@@ -39,8 +41,8 @@ def event(parsed, number):
 @pytest.mark.parametrize(
     ("number", "summary", "event_type", "agents", "date"),
     [
-        (1, "Iran used drones to kill two people", "casualties", ["Iran"], None),
-        (2, "Israel launched a wave of airstrikes on Iranian nuclear sites", "attack", ["Israel"], "June 13"),
+        (1, "Iran used drones to kill two people on a cargo ship near Oman", "casualties", ["Iran"], None),
+        (2, "Israel launched a wave of airstrikes on Iranian nuclear sites on June 13", "attack", ["Israel"], "June 13"),
         (4, "The ministers met in Baku", "meeting", [], "on Friday"),
         (5, "The war claimed over 6,000 lives", "casualties", [], None),
     ],
@@ -73,3 +75,79 @@ def test_only_sentences_no_answered_event_cites_are_filled_in(parsed):
     found = events_left_out(doc, list(sentences.values()), article, cited={1, 4})
     starts = {e.evidence.start for e in found}
     assert starts == {sentences[2].start, sentences[5].start}
+
+
+# --------------------------------------------------------------------------
+# The model's events, checked against the parse (happenings.checked_event)
+# --------------------------------------------------------------------------
+
+ANSWERED = (
+    "Harbour Talks\n"
+    "\n"
+    "Lena Ortiz, the Chilean envoy to Peru, told the Lima Times that Santiago would not allow Bolivia to attack Peru from its soil.\n"  # [1]
+    "Minister Ortiz made the remarks in a phone conversation with Foreign Minister Ana Ruiz on Monday.\n"  # [2]
+    "Ortiz said that Chile seeks calm and respects the borders of all its neighbours.\n"  # [3]
+    "Chile and Argentina are both suppliers of grain to Peru, officials said.\n"  # [4]
+    "The navy\u00a0launched drills near Arica on Tuesday.\n"  # [5]
+    "It was not until May that Chile appointed an ambassador to Lima.\n"  # [6]
+)
+
+
+@pytest.fixture(scope="module")
+def answered():
+    article = article_from_text(ANSWERED)
+    doc = parse(article.text)
+    sentences = {s.number: s for s in split_sentences(article, doc)}
+    assert sentences[5].text.startswith("The navy")
+    return article, doc, sentences
+
+
+def checked(answered, number, what, event_type="other"):
+    article, doc, sentences = answered
+    model_event = event_from(Happening(sentence=number, what=what, type=event_type), sentences[number], article)
+    return checked_event(model_event, doc, sentences[number])
+
+
+def test_a_happening_the_sentence_says_will_not_happen_is_no_event(answered):
+    # The model's words: the sentence's start, cut by the 60-character cap.
+    event, reason = checked(answered, 1, "Lena Ortiz, told the Lima Times that Santiago would", "attack")
+    assert event is None
+    assert "did not or may not happen" in reason
+
+
+def test_a_summary_cut_by_the_cap_becomes_the_clause_of_the_word_for_the_happening(answered):
+    event, reason = checked(answered, 2, "Minister Ortiz made the remarks in a phone conversation w", "phone_call")
+    assert reason is None
+    assert event.summary == "a phone conversation with Foreign Minister Ana Ruiz on Monday"
+    assert event.summary in ANSWERED
+
+
+def test_a_remark_with_no_word_for_a_happening_is_no_event(answered):
+    event, reason = checked(answered, 3, "Ortiz said that Chile seeks calm and respects the borders", "attack")
+    assert event is None
+    assert "remark" in reason
+
+
+def test_a_short_summary_of_the_models_own_is_kept(answered):
+    event, reason = checked(answered, 5, "The navy held drills near Arica", "military_activity")
+    assert reason is None
+    assert event.summary == "The navy held drills near Arica"
+
+
+def test_summaries_join_words_with_one_plain_space_and_keep_conjoined_names(answered):
+    article, doc, sentences = answered
+    drills = event_of_sentence(doc, sentences[5], article)
+    assert drills.summary == "The navy launched drills near Arica"
+    grain = event_of_sentence(doc, sentences[4], article)
+    assert grain is not None and grain.summary.startswith("Chile and Argentina")
+
+
+def test_the_parse_alone_makes_no_event_of_a_happening_that_will_not_happen(answered):
+    article, doc, sentences = answered
+    assert event_of_sentence(doc, sentences[1], article) is None
+
+
+def test_not_until_is_no_negation(answered):
+    article, doc, sentences = answered
+    found = event_of_sentence(doc, sentences[6], article)
+    assert found is not None and found.summary == "Chile appointed an ambassador to Lima"

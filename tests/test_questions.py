@@ -390,7 +390,7 @@ def test_event_summary_sharing_no_word_with_its_sentences_is_dropped(ctx: Questi
     item = Happening(sentence=1, what="Earthquake shook Tabriz", type="other")
     repaired, problems = repair_happening(item, ctx)
     assert repaired is None
-    assert "shares no word with sentence 1" in problems[0]
+    assert "sentence 1 holds too few of its words" in problems[0]
 
 
 def test_a_stance_target_can_only_be_an_actor_the_sentence_names() -> None:
@@ -401,3 +401,19 @@ def test_a_stance_target_can_only_be_an_actor_the_sentence_names() -> None:
     assert question.model_validate({"stance": None, "target": None}).target is None
     with pytest.raises(ValidationError):
         question.model_validate({"stance": "oppose", "target": "Ilham Aliyev"})  # the speaker himself
+
+
+def test_an_event_cited_far_from_its_words_moves_to_the_sentence_that_holds_them(ctx: QuestionContext) -> None:
+    # The summary is sentence 4's; the model cited sentence 1, not a neighbour of 4.
+    item = Happening(sentence=1, what="Israel launched strikes on Iranian sites", type="attack")
+    repaired, problems = repair_happening(item, ctx)
+    assert repaired is not None and repaired.sentence == 4
+    assert "moved" in problems[0]
+
+
+def test_an_event_whose_words_no_sentence_holds_is_dropped(ctx: QuestionContext) -> None:
+    # Shares 'Iran' with sentence 1, and nothing else anywhere.
+    item = Happening(sentence=1, what="Iran hosted a football tournament with Qatar", type="other")
+    repaired, problems = repair_happening(item, ctx)
+    assert repaired is None
+    assert "not grounded" in problems[0]

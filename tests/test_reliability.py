@@ -43,7 +43,7 @@ from summariser.cli import app, with_default_command  # noqa: E402
 
 ARTICLE_A = """Border talks resume in Zorblat
 
-Foreign Minister Anna Berg said on Monday that the talks in Zorblat would continue.
+Foreign Minister Anna Berg said on Monday that the talks in Zorblat had resumed.
 "We will not give up on peace," Anna Berg told reporters.
 Defence Minister Tomas Varga criticised the delay and said the army was ready.
 Delegations met in the capital for three hours.
@@ -51,7 +51,7 @@ Delegations met in the capital for three hours.
 
 ARTICLE_B = """Harbour deal signed in Kestria
 
-Trade Minister Lena Kovac said the harbour deal would create jobs.
+Trade Minister Lena Kovac said the harbour deal had created jobs.
 "This is a good day for Kestria," Marek Holm said on Tuesday.
 The two ports signed the agreement after a long night.
 """
@@ -456,7 +456,7 @@ def test_bad_statement_answer_costs_only_that_stance_and_is_counted(tmp_path, fa
     # answer left out, comes from the parse.
     assert sorted((s["speaker"], s["content"]) for s in extraction["statements"]) == [
         ("Anna Berg", "We will not give up on peace"),
-        ("Anna Berg", "the talks in Zorblat would continue"),
+        ("Anna Berg", "the talks in Zorblat had resumed"),
         ("Tomas Varga", "the army was ready"),
         ("Tomas Varga", "the delay"),
     ]
