@@ -129,6 +129,18 @@ def _names(tokens: list[Token], span: Span) -> list[str]:
     return [e.text for e in span.ents if e.label_ in _NAME_LABELS and e.start in inside]
 
 
+def _type_of_word(trigger: Token) -> str | None:
+    """The kind of happening the word for it names by itself ("airstrikes",
+    "drills", "visit"), None when the word alone does not say ("war")."""
+    # A light verb's object names it: "launched drills", "carried out strikes".
+    words = [trigger] + [c for c in trigger.children if c.dep_ in _OBJECTS]
+    for word in words:
+        for event_type, cue in TYPE_CUES:
+            if cue.match(word.text) or cue.match(word.lemma_):
+                return event_type
+    return None
+
+
 def _type_of(*texts: str) -> str:
     for text in texts:
         for event_type, cue in TYPE_CUES:
@@ -270,6 +282,8 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         return None, f"'{event.summary}' reports a remark, not a happening"
     if trigger is not None and did_not_happen(trigger):
         return None, f"'{event.summary}': the sentence says it did not or may not happen"
+    if trigger is not None and (sure := _type_of_word(trigger)) is not None:
+        event = event.model_copy(update={"event_type": sure})
     if not (remark or _cut(event.summary)):
         return event, None
     summary = _short_text(_noun_phrase(trigger) or _clause_tokens(trigger)) if trigger is not None else ""

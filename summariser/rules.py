@@ -171,6 +171,7 @@ TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("agreement", r"\b(?:agree|signed|deal\b|accord\b|treaty)"),
         ("attack", r"\b(?:attack|strike|struck|bomb|shell|missile|rocket|explo|blast|shot|shoot|raid|assault|ambush|airstrike)"),
         ("military_activity", r"\b(?:drill|exercise|deploy|troops|manoeuvre|maneuver|mobili)"),
+        ("diplomatic_action", r"\b(?:embass|appointed|diplomatic (?:ties|relations)|expel|sanction)"),
         ("denial", r"\b(?:denied|deny|denies|dismiss|reject)"),
         ("accusation", r"\b(?:accus|alleg|claim|blame)"),
     )

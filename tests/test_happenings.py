@@ -90,6 +90,7 @@ ANSWERED = (
     "Chile and Argentina are both suppliers of grain to Peru, officials said.\n"  # [4]
     "The navy\u00a0launched drills near Arica on Tuesday.\n"  # [5]
     "It was not until May that Chile appointed an ambassador to Lima.\n"  # [6]
+    "The navy launched drills near Arica after the attack on its base.\n"  # [7]
 )
 
 
@@ -151,3 +152,16 @@ def test_not_until_is_no_negation(answered):
     article, doc, sentences = answered
     found = event_of_sentence(doc, sentences[6], article)
     assert found is not None and found.summary == "Chile appointed an ambassador to Lima"
+
+
+def test_the_word_for_the_happening_settles_the_type_over_the_models(answered):
+    # A small model's catch-all: drills typed as an attack.
+    event, reason = checked(answered, 7, "The navy launched drills near Arica", "attack")
+    assert reason is None and event.event_type == "military_activity"
+    call, _ = checked(answered, 2, "Minister Ortiz made the remarks in a phone conversation w", "attack")
+    assert call.event_type == "phone_call"
+
+
+def test_an_appointment_is_a_diplomatic_action(answered):
+    article, doc, sentences = answered
+    assert event_of_sentence(doc, sentences[6], article).event_type == "diplomatic_action"
