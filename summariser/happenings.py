@@ -280,6 +280,9 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
     remark = _reports_a_remark(event.summary)
     if trigger is None and remark:
         return None, f"'{event.summary}' reports a remark, not a happening"
+    if trigger is None and not any(cue.search(sentence.text) for _, cue in TYPE_CUES):
+        # "Relations between the two have presented warning signs": comment, not news.
+        return None, f"'{event.summary}': no word in its sentence names a happening"
     if trigger is not None and did_not_happen(trigger):
         return None, f"'{event.summary}': the sentence says it did not or may not happen"
     if trigger is not None and (sure := _type_of_word(trigger)) is not None:

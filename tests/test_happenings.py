@@ -91,6 +91,7 @@ ANSWERED = (
     "The navy\u00a0launched drills near Arica on Tuesday.\n"  # [5]
     "It was not until May that Chile appointed an ambassador to Lima.\n"  # [6]
     "The navy launched drills near Arica after the attack on its base.\n"  # [7]
+    "Relations between Chile and Peru have become a source of quiet worry.\n"  # [8]
 )
 
 
@@ -165,3 +166,8 @@ def test_the_word_for_the_happening_settles_the_type_over_the_models(answered):
 def test_an_appointment_is_a_diplomatic_action(answered):
     article, doc, sentences = answered
     assert event_of_sentence(doc, sentences[6], article).event_type == "diplomatic_action"
+
+
+def test_commentary_with_no_word_for_a_happening_is_no_event(answered):
+    event, reason = checked(answered, 8, "Relations between Chile and Peru have become a source", "other")
+    assert event is None and "names a happening" in reason
