@@ -49,9 +49,16 @@ def _phrase_tokens(head: Token) -> list[Token]:
 
 def _trigger(span: Span) -> Token | None:
     """The first word for a happening in the sentence, a verb preferred."""
-    cued = [t for t in span if EVENT_CUE.match(t.text)]
-    verbs = [t for t in cued if t.pos_ in ("VERB", "AUX")]
-    first = (verbs or cued or [None])[0]
+    return _preferred([t for t in span if EVENT_CUE.match(t.text)])
+
+
+def _preferred(cued: list[Token]) -> Token | None:
+    """A verb that heads a clause first, then a noun; a participle that only
+    describes a noun ("the newly elected president") last."""
+    modifiers = [t for t in cued if t.dep_ in ("amod", "acomp") or (t.pos_ == "VERB" and t.dep_ == "compound")]
+    verbs = [t for t in cued if t.pos_ in ("VERB", "AUX") and t not in modifiers]
+    nouns = [t for t in cued if t not in verbs and t not in modifiers]
+    first = (verbs or nouns or modifiers or [None])[0]
     return _head_noun(first) if first is not None else None
 
 
@@ -220,9 +227,7 @@ def _summary_trigger(span: Span, summary: str) -> Token | None:
     """The sentence's word for a happening that the summary is about: one the
     summary repeats (a verb preferred), else the sentence's first."""
     stems = {word.casefold()[:5] for word in summary.split() if len(word) >= 4}
-    cued = [t for t in span if EVENT_CUE.match(t.text) and t.text.casefold()[:5] in stems]
-    verbs = [t for t in cued if t.pos_ in ("VERB", "AUX")]
-    return (verbs or cued or [None])[0] or _trigger(span)
+    return _preferred([t for t in span if EVENT_CUE.match(t.text) and t.text.casefold()[:5] in stems]) or _trigger(span)
 
 
 def did_not_happen(trigger: Token) -> bool:
