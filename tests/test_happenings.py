@@ -73,3 +73,37 @@ def test_only_sentences_no_answered_event_cites_are_filled_in(parsed):
     found = events_left_out(doc, list(sentences.values()), article, cited={1, 4})
     starts = {e.evidence.start for e in found}
     assert starts == {sentences[2].start, sentences[5].start}
+
+
+# A happening named in a verb's prepositional phrase, between participants
+# named in appositions; "newly elected" describes the president and reports nothing.
+CALL_TEXT = (
+    "Gas Talks\n"
+    "\n"
+    "According to a readout from the Chilean presidency, the offer came during a phone call between "
+    "Chile’s newly elected President Gabriel Boric and Argentine President Javier Milei.\n"  # [1]
+    "The newly appointed governor signed a water deal with Peru.\n"  # [2]
+)
+
+
+def test_a_call_named_in_a_prepositional_phrase_is_the_event_with_everyone_it_names():
+    article = article_from_text(CALL_TEXT)
+    doc = parse(article.text)
+    sentences = {s.number: s for s in split_sentences(article, doc)}
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None
+    assert found.event_type == "phone_call"
+    assert "came during a phone call between" in found.summary
+    names = {p.name for p in found.participants}
+    assert {"Gabriel Boric", "Javier Milei"} <= names
+    assert "elected" not in {p.name for p in found.participants}
+
+
+def test_a_participle_describing_a_noun_is_not_the_happening():
+    article = article_from_text(CALL_TEXT)
+    doc = parse(article.text)
+    sentences = {s.number: s for s in split_sentences(article, doc)}
+    found = event_of_sentence(doc, sentences[2], article)  # "appointed" only describes the governor
+    assert found is not None
+    assert found.summary == "The newly appointed governor signed a water deal"
+    assert found.event_type == "agreement"
