@@ -39,7 +39,7 @@ from typing import Iterable
 from rapidfuzz import fuzz
 
 from summariser.canonical import canonical_json, content_id
-from summariser.dates import date_sort_key, iso_compatible, normalise_date, precision_rank
+from summariser.dates import date_sort_key, iso_after, iso_compatible, normalise_date, precision_rank
 from summariser.entities import EntityResolver, normalise_text, resolve_entities
 from summariser.lexicon import state_of
 from summariser.unionfind import UnionFind
@@ -112,6 +112,11 @@ MAX_CANDIDATES_PER_KEY = 64
 
 # Event types that describe the same happening at different grain.
 _EVENT_TYPE_GROUP: dict[str, str] = {"attack": "attack", "military_activity": "attack"}
+# Events whose participants are the parties to them, named as people: a call
+# between Boric and Milei and one between Boric and Lula share a participant
+# and read alike, yet each names someone the other does not, so they are two
+# calls. (Who struck whom is told apart by the agents instead.)
+_BETWEEN_PARTIES = frozenset({"phone_call", "meeting", "visit"})
 
 # --------------------------------------------------------------------------
 # Text keys
@@ -329,6 +334,8 @@ class _EventMention:
     date: DateValue | None
     participants: frozenset[str]
     agents: frozenset[str]
+    people: frozenset[str]  # the participants that are persons
+    reported_by: str | None  # for an undated report, its article's day: the event had happened by then
     key: str  # text key of the summary
     context: frozenset[str]  # what the whole article is about (see article_context)
     source: Source
@@ -344,7 +351,9 @@ class _EventCluster:
     members: list[_EventMention] = field(default_factory=list)
     participants: set[str] = field(default_factory=set)
     agents: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
     finest_date: str | None = None  # see _finer_iso
+    not_after: str | None = None  # the earliest day an undated member was reported
     signals: set[tuple] = field(default_factory=set)  # blocking signals of all members
     filed: set[tuple] = field(default_factory=set)  # index keys it is filed under
     keys: list[str] = field(default_factory=list)  # distinct summary keys compared against
@@ -354,7 +363,10 @@ class _EventCluster:
         _remember_key(self.keys, mention.key)
         self.participants |= mention.participants
         self.agents |= mention.agents
+        self.people |= mention.people
         self.finest_date = _finer_iso(self.finest_date, mention.date)
+        if mention.reported_by is not None and (self.not_after is None or mention.reported_by < self.not_after):
+            self.not_after = mention.reported_by
 
 
 def article_context(extraction: ArticleExtraction, resolver: EntityResolver) -> frozenset[str]:
@@ -383,6 +395,7 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
         article = extraction.article
         context = article_context(extraction, resolver)
         for index, event in enumerate(extraction.events):
+            date = normalise_date(event.date_text, article.published)
             participants: set[str] = set()
             agents: set[str] = set()
             for participant in event.participants:
@@ -395,12 +408,21 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
             mentions.append(_EventMention(
                 article_id=article.id, index=index, event=event,
                 type_group=_EVENT_TYPE_GROUP.get(event.event_type, event.event_type),
-                date=normalise_date(event.date_text, article.published),
+                date=date,
                 participants=frozenset(participants), agents=frozenset(agents),
+                people=frozenset(p for p in participants if resolver.entity(p).type == "person"),
+                reported_by=_undated_report_day(date, article.published),
                 key=text_key(event.summary), context=context, source=_source(article.id, event),
             ))
     mentions.sort(key=lambda m: m.order)
     return mentions
+
+
+def _undated_report_day(date: DateValue | None, published: str | None) -> str | None:
+    """The publication day of a report that gives no date of its own (else None)."""
+    if date is not None and date.iso is not None:
+        return None
+    return published[:10] if published else None
 
 
 def _remember_key(keys: list[str], key: str) -> None:
@@ -461,10 +483,12 @@ def _event_file_keys(cluster: _EventCluster, signals: Iterable[tuple], agents: I
 
 def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float | None:
     """How well ``mention`` fits ``cluster``; None when it must not join."""
-    if not _iso_compatible(cluster.finest_date, mention.date):
+    if not _iso_compatible(cluster.finest_date, mention.date) or _after_its_report(mention, cluster):
         return None
     if mention.agents and cluster.agents and not (mention.agents & cluster.agents):
         return None  # Israel's strikes and the US's strikes are different events
+    if mention.type_group in _BETWEEN_PARTIES and _each_names_someone_else(mention.people, cluster.people):
+        return None  # the Boric-Milei call and the Boric-Lula call
     shared = len(mention.participants & cluster.participants)
     if not shared and not _same_story(mention, cluster):
         return None
@@ -479,6 +503,21 @@ def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float 
     if sim < needed:
         return None
     return sim + 10.0 * shared
+
+
+def _after_its_report(mention: _EventMention, cluster: _EventCluster) -> bool:
+    """Whether one side is dated after the other side's undated report was
+    published: an article published on June 14 that says "a phone call" without
+    a date does not report the call of June 20."""
+    iso = mention.date.iso if mention.date is not None else None
+    return iso_after(iso, cluster.not_after) or iso_after(cluster.finest_date, mention.reported_by)
+
+
+def _each_names_someone_else(people: frozenset[str], others: set[str]) -> bool:
+    """Whether each side names a person the other does not. One report naming
+    fewer of the parties ("Pezeshkian's call" / "the Pezeshkian-Aliyev call")
+    is not a conflict."""
+    return bool(people - others) and bool(others - people)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

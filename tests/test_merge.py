@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from summariser.articles import article_from_text
 from summariser.canonical import canonical_json, review_json, sha256_text
+from summariser.happenings import events_left_out
+from summariser.nlp import parse
+from summariser.prepass import split_sentences
+from summariser.rules import entities_of
 from summariser.merge import (
     EVENT_SIM_WITH_SHARED_PARTICIPANT,
     STATEMENT_SIM,
@@ -438,6 +443,61 @@ def test_different_sentences_of_one_article_stay_different_events():
     other = other.model_copy(update={"article": other.article.model_copy(update={"id": "another-outlet"})})
     d = merge([extraction(A002, events=events[:1]), other], model="m", prompt_version="p")
     assert len(events_of_type(d, "other")) == 1
+
+
+# --------------------------------------------------------------------------
+# One real event from several outlets: time, parties and type agree, wording differs
+# --------------------------------------------------------------------------
+
+
+def outlet_reporting(text: str, published: str) -> ArticleExtraction:
+    """An article (not a seed) whose events are what the parse finds in it."""
+    article = article_from_text(text, published=published)
+    doc = parse(article.text)
+    events = events_left_out(doc, split_sentences(article, doc), article, cited=set())
+    return ArticleExtraction(article=article.meta, events=events, entities=entities_of([], events, []),
+                             model="test-model", prompt_version="p1")
+
+
+BORIC_MILEI_THURSDAY = (
+    "Boric and Milei Talk Gas\n\nChilean President Gabriel Boric held a phone call with Argentine President "
+    "Javier Milei on Thursday.\n")
+# Another outlet, the same call: its own wording, no date in the sentence.
+READOUT = (
+    "Gas Talks\n\nAccording to a readout from the Chilean presidency, the offer came during a phone call between "
+    "Chile’s newly elected President Gabriel Boric and Argentine President Javier Milei.\n")
+BORIC_LULA_THURSDAY = (
+    "Boric and Lula\n\nChilean President Gabriel Boric held a phone call with Brazilian President Luiz Inacio "
+    "Lula da Silva on Thursday.\n")
+BORIC_MILEI_A_WEEK_LATER = (
+    "Boric and Milei Again\n\nChilean President Gabriel Boric held a phone call with Argentine President Javier "
+    "Milei on March 20.\n")
+
+
+def calls_by_sources(*articles: tuple[str, str]) -> tuple[list[frozenset[str]], list[str]]:
+    """Each phone call of the merged dossier as the set of its sources' titles; and the titles by article."""
+    extractions = [outlet_reporting(text, published) for text, published in articles]
+    d = merge(extractions, model="m", prompt_version="p")
+    titles = {x.article.id: x.article.title for x in extractions}
+    calls = [frozenset(titles[s.article_id] for s in e.sources) for e in events_of_type(d, "phone_call")]
+    return calls, [x.article.title for x in extractions]
+
+
+def test_one_call_reported_by_two_outlets_in_different_words_is_one_event():
+    calls, _ = calls_by_sources((BORIC_MILEI_THURSDAY, "2025-03-14"), (READOUT, "2025-03-14"))
+    assert calls == [frozenset({"Boric and Milei Talk Gas", "Gas Talks"})]
+
+
+def test_calls_with_different_parties_or_on_different_days_stay_apart():
+    calls, _ = calls_by_sources(
+        (BORIC_MILEI_THURSDAY, "2025-03-14"), (READOUT, "2025-03-14"),
+        (BORIC_LULA_THURSDAY, "2025-03-14"), (BORIC_MILEI_A_WEEK_LATER, "2025-03-21"),
+    )
+    assert sorted(calls, key=sorted) == sorted([
+        frozenset({"Boric and Milei Talk Gas", "Gas Talks"}),  # the undated readout was out before March 20
+        frozenset({"Boric and Lula"}),  # the same day and the same caller, another party
+        frozenset({"Boric and Milei Again"}),  # the same parties, another day
+    ], key=sorted)
 
 
 def test_every_list_is_in_id_order(dossier):
