@@ -18,8 +18,10 @@ Sections:
 * statements     - one statement per speaker + same thing said (never two
                    that differ in a negation or a figure)
 * stances        - timelines per (holder, target, topic group)
-* disputes       - disagreements kept side by side: opposite stances,
-                   conflicting figures, a speaker reported saying X and not X
+* disputes       - disagreements kept side by side: different holders'
+                   incompatible positions on one proposition, each in their
+                   own voice; conflicting figures; a speaker reported saying
+                   X and not X
 * assembly       - ``merge`` / ``merge_traced``
 
 Matching thresholds are module constants, each with the reason for its value.
@@ -41,6 +43,7 @@ from rapidfuzz import fuzz
 from summariser.canonical import canonical_json, content_id
 from summariser.dates import date_sort_key, iso_after, iso_compatible, normalise_date, precision_rank
 from summariser.entities import EntityResolver, normalise_text, resolve_entities
+from summariser.grounding import fold_name
 from summariser.lexicon import state_of
 from summariser.unionfind import UnionFind
 from summariser.datamodel import (
@@ -811,6 +814,49 @@ def _without_words(key: str, words: set[str]) -> str:
     return " ".join(w for w in key.split() if w not in words) or key
 
 
+# What may stand between the start of a reported clause and the source it
+# reports: "said (that) (the) Azerbaijani government denied ...".
+_REPORTED_CLAUSE_LEAD = re.compile(r"\s*(?:that\s+)?(?:the\s+)?", re.I)
+
+
+def _reports_another(statement: Statement, others: list[Statement], holder: str, resolver: EntityResolver,
+                     article_id: str) -> bool:
+    """Whether what ``statement`` says is another actor's statement: its
+    content opens with that actor's own attribution ("Iran said | Azerbaijan
+    has denied ..."). Reports and documents ("the reports suggesting ...") are
+    not actors; the speaker quoting themselves, or the side they speak for
+    ("Pezeshkian said Iran denies ..."), is not another."""
+    content = statement.content_span
+    if content is None:
+        return False
+    own = {resolver.entity_id(statement.speaker, article_id), holder}
+    for other in others:
+        if other.source_span is None or other.cue_span is None or other.speaker_type == "document":
+            continue
+        lead = other.source_span.start - content.start
+        if lead < 0 or not (content.start <= other.cue_span.start and other.cue_span.end <= content.end):
+            continue
+        if not _REPORTED_CLAUSE_LEAD.fullmatch(content.text[:lead]):
+            continue
+        inner = resolver.entity_id(other.speaker, article_id)
+        if inner is not None and inner not in own:
+            return True
+    return False
+
+
+def _only_relays(stance: Stance, holder: str, statements: list[Statement], resolver: EntityResolver,
+                article_id: str) -> bool:
+    """Whether the stance's voice, in its sentence, only reports another actor's
+    statement: "Iran said Azerbaijan denied ..." holds no position of Iran's,
+    whatever the stance question made of it. A stance with no statement behind
+    it (a deed) is the actor's own."""
+    voice = fold_name(stance.speaker or stance.holder)
+    evidence = stance.evidence
+    own = [s for s in statements if fold_name(s.speaker) == voice
+           and s.evidence.start <= evidence.start and evidence.end <= s.evidence.end]
+    return bool(own) and all(_reports_another(s, statements, holder, resolver, article_id) for s in own)
+
+
 def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResolver) -> list[_StanceMention]:
     mentions: list[_StanceMention] = []
     name_words: dict[tuple[str, str], set[str]] = {}
@@ -821,6 +867,8 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
             target = resolver.entity_id(stance.target, article.id)
             if holder is None or target is None or holder == target:
                 continue  # a stance needs two sides ("Azerbaijan" toward "Baku" has one)
+            if _only_relays(stance, holder, extraction.statements, resolver, article.id):
+                continue  # the holder only reports someone else's position
             if (holder, target) not in name_words:
                 name_words[(holder, target)] = _own_name_words(resolver, holder, target)
             full = text_key(stance.topic)
@@ -912,32 +960,79 @@ def _latest_polarity(timeline: _Timeline) -> Polarity:
     return max(timeline.members, key=lambda m: m.timeline_order).stance.polarity
 
 
-def _stances_disagree(a: _Timeline, b: _Timeline) -> bool:
-    """Whether two holders' timelines disagree on the same matter.
+def _stances_disagree(a: _Timeline, b: _Timeline, names: _NameWords) -> bool:
+    """Whether two holders assert incompatible positions on one proposition.
 
-    Preconditions: different holders; the same target, or one aimed at the
-    other's holder (Iran accuses Azerbaijan, Azerbaijan denies); topics that
-    match (names kept, so "Zionist presence in Azerbaijan" matches "Israeli
-    presence at the border" through Israel + presence). Then either
-    (a) one side denies what the other supports or opposes, or
+    Preconditions: different holders, and topics that are one proposition
+    (``_one_proposition``). Then either
+    (a) one side denies what the other asserts (supports or opposes), in
+        answer to it (``_denial_answers``), or
     (c) with the same target, their latest positions are support vs oppose.
-    Neutral assertions never make a dispute.
+    Neutral assertions never make a dispute, and a stance in which the holder
+    only reports another's position never reaches a timeline (``_only_relays``).
     """
-    if a.holder == b.holder:
-        return False
-    same_target = a.target == b.target
-    aimed_at_other = a.target == b.holder or b.target == a.holder
-    if not (same_target or aimed_at_other):
-        return False
-    if not topics_match(a.members[0].full_topic_key, b.members[0].full_topic_key):
+    if a.holder == b.holder or not _one_proposition(a, b, names):
         return False
     pa, pb = _polarities(a), _polarities(b)
     definite = {"support", "oppose"}
-    # (a) one side denies what the other asserts (supports or opposes).
-    if ("deny" in pa and pb & definite) or ("deny" in pb and pa & definite):
+    if ("deny" in pa and pb & definite and _denial_answers(a, b, names)) or (
+            "deny" in pb and pa & definite and _denial_answers(b, a, names)):
         return True
-    # (c) same target, the holders' current positions are opposite.
-    return same_target and _OPPOSITE.get(_latest_polarity(a)) == _latest_polarity(b)
+    return a.target == b.target and _OPPOSITE.get(_latest_polarity(a)) == _latest_polarity(b)
+
+
+def _denial_answers(denial: _Timeline, assertion: _Timeline, names: _NameWords) -> bool:
+    """Whether a denial answers an assertion: the assertion is aimed at the
+    denier or at the denial's own target (Iran accuses Azerbaijan, Azerbaijan
+    denies), and the denial is aimed at the asserter, at the asserter's target
+    or at someone the assertion's topic names ("Zionist presence in
+    Azerbaijan" / Azerbaijan denies toward Israel). Azerbaijan denying toward
+    Iran does not answer Armenia's criticism of Azerbaijan."""
+    if assertion.target not in (denial.holder, denial.target):
+        return False
+    if denial.target in (assertion.holder, assertion.target):
+        return True
+    return bool(names.of(denial.target) & words_of(assertion.members[0].full_topic_key))
+
+
+# Two holders' topics are one proposition when they match as topics (names
+# kept: "Zionist presence in Azerbaijan" / "Israeli presence at the border")
+# and, without any state's or either side's names, still share at least this
+# share of the longer topic's words ('presence' of 'presence border'), where
+# "retaliation for Turkish attacks on Iran" and "Turkish attacks on Iran from
+# Georgian airspace" share only 'attack' of three.
+PROPOSITION_MIN_SHARED = 0.5
+
+
+def _one_proposition(a: _Timeline, b: _Timeline, names: _NameWords) -> bool:
+    key_a, key_b = a.members[0].full_topic_key, b.members[0].full_topic_key
+    if not topics_match(key_a, key_b):
+        return False
+    parties = names.of(a.holder, a.target, b.holder, b.target)
+    words_a, words_b = _claim_words(key_a, parties), _claim_words(key_b, parties)
+    if not (words_a and words_b):
+        return False  # a topic that is only names ("Israel") states no proposition
+    return len(words_a & words_b) >= PROPOSITION_MIN_SHARED * max(len(words_a), len(words_b))
+
+
+def _claim_words(key: str, parties: set[str]) -> frozenset[str]:
+    return frozenset(w for w in key.split() if w not in parties and state_of(w.replace("_", " ")) is None)
+
+
+class _NameWords:
+    """Text-key words of the names each entity goes by, computed once per entity."""
+
+    def __init__(self, resolver: EntityResolver) -> None:
+        self._resolver = resolver
+        self._words: dict[str, set[str]] = {}
+
+    def of(self, *entity_ids: str) -> set[str]:
+        words: set[str] = set()
+        for entity_id in entity_ids:
+            if entity_id not in self._words:
+                self._words[entity_id] = _own_name_words(self._resolver, entity_id)
+            words |= self._words[entity_id]
+        return words
 
 
 def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: EntityResolver) -> list[Dispute]:
@@ -950,11 +1045,12 @@ def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: Entit
             by_holder[timeline.holder].append(i)
     groups: UnionFind[int] = UnionFind(range(len(timelines)))
     involved: set[int] = set()
+    names = _NameWords(resolver)
     for i in sorted({i for group in by_target.values() for i in group}):
         t = timelines[i]
         candidates = set(by_target[t.target]) | set(by_holder[t.target]) | set(by_target[t.holder])
         for j in sorted(candidates):
-            if j > i and _stances_disagree(t, timelines[j]):
+            if j > i and _stances_disagree(t, timelines[j], names):
                 groups.union(i, j)
                 involved.update((i, j))
     components: dict[int, list[int]] = defaultdict(list)
