@@ -297,6 +297,15 @@ def iso_compatible(a: str | None, b: str | None) -> bool:
     return longer.startswith(shorter)
 
 
+def iso_after(a: str | None, b: str | None) -> bool:
+    """Whether ``a`` is after ``b`` at the precision both give ("2025-07" is
+    after "2025-06", not after "2025"); never when either is unknown."""
+    if a is None or b is None:
+        return False
+    width = min(len(a), len(b))
+    return a[:width] > b[:width]
+
+
 def date_sort_key(value: DateValue | None) -> tuple[int, str]:
     """Timeline order: resolved dates oldest first, unresolved ones last."""
     if value is None or value.iso is None:

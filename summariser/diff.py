@@ -35,6 +35,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .canonical import canonical_json
+from .dates import iso_after
 from .dossier_io import DossierLoadError, load_dossier
 from .formatting import article_label, articles_by_id, count_noun, entity_names, excerpt, format_date, md_escape
 from .datamodel import DateValue, Dossier
@@ -439,7 +440,7 @@ def polarity_flip(old: dict[str, Any], new: dict[str, Any], ctx: _Context) -> tu
         if _identity_key(assertion) in old_keys or assertion.get("polarity") not in _POSITIONS:
             continue
         when = _assertion_when(assertion, ctx)
-        if when and _strictly_later(when, last_when) and assertion["polarity"] != last["polarity"]:
+        if iso_after(when, last_when) and assertion["polarity"] != last["polarity"]:
             return (str(last["polarity"]), str(assertion["polarity"]))
     return None
 
@@ -451,12 +452,6 @@ _POSITIONS = ("support", "oppose", "deny")
 def _assertion_when(assertion: dict[str, Any], ctx: _Context) -> str | None:
     date = assertion.get("date") or {}
     return date.get("iso") or ctx.published((assertion.get("source") or {}).get("article_id"))
-
-
-def _strictly_later(a: str, b: str) -> bool:
-    """``a`` after ``b`` at the precision both give ("2025-07" is not after "2025")."""
-    width = min(len(a), len(b))
-    return a[:width] > b[:width]
 
 
 def _plus_minus(added: int, removed: int, noun: str) -> str | None:

@@ -37,14 +37,26 @@ SUMMARY_WORDS = 14  # a summary longer than this keeps its head words only
 MIN_SUMMARY_WORDS = 2  # 'the war' names an event; one word does not
 
 
-def _phrase_tokens(head: Token) -> list[Token]:
+def _phrase_tokens(head: Token, asides: frozenset[str] = _ASIDES) -> list[Token]:
     """``head`` and what depends on it, less the asides."""
     kept = [head]
     verb = head.pos_ in ("VERB", "AUX")
     for child in head.children:
-        if child.dep_ not in _ASIDES and not (verb and child.dep_ in _CLAUSE_LINKS):
-            kept.extend(_phrase_tokens(child))
+        if child.dep_ not in asides and not (verb and child.dep_ in _CLAUSE_LINKS):
+            kept.extend(_phrase_tokens(child, asides))
     return kept
+
+
+# Who took part is named in an apposition ("the president, Ilham Aliyev") as
+# often as in the phrase itself.
+_ASIDES_BUT_NAMES = _ASIDES - {"appos"}
+
+
+def _named_in(tokens: list[Token], span: Span) -> list[str]:
+    """The names in these phrases, appositions included."""
+    inside = set(tokens)
+    heads = [t for t in tokens if t.head not in inside or t.head == t]
+    return _names([t for head in heads for t in _phrase_tokens(head, _ASIDES_BUT_NAMES)], span)
 
 
 def _trigger(span: Span) -> Token | None:
@@ -64,7 +76,7 @@ def _preferred(cued: list[Token]) -> Token | None:
 
 def _head_noun(token: Token) -> Token:
     """The noun a modifier word for a happening belongs to: "drone" in "drone attacks"."""
-    while token.dep_ in ("compound", "amod", "nmod") and token.head is not token and token.head.pos_ in ("NOUN", "PROPN"):
+    while token.dep_ in ("compound", "amod", "nmod") and token.head != token and token.head.pos_ in ("NOUN", "PROPN"):
         token = token.head
     return token
 
@@ -97,7 +109,10 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
     link: list[Token] = []
     for _ in range(3):
         own = [t for c in verb.children if c.dep_ in _SUBJECTS for t in _phrase_tokens(c)]
-        if own or verb.dep_ not in ("xcomp", "advcl") or verb.head is verb:
+        if not own and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
+            # "criticised Azerbaijan | for deploying drones": the one blamed did it.
+            own = [t for c in verb.head.head.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)]
+        if own or verb.dep_ not in ("xcomp", "advcl") or verb.head == verb:
             return own, link
         head = verb.head
         link = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt")] + [
@@ -168,8 +183,9 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
     summary = _short_text(_noun_phrase(trigger) or subject + core + obj)
     if len(summary.split()) < MIN_SUMMARY_WORDS:
         return None
-    participants = [Participant(name=n, role="agent") for n in _names(subject, span)]
-    participants += [Participant(name=n, role="target") for n in _names(obj, span) if n not in {p.name for p in participants}]
+    agents = _named_in(subject, span)
+    participants = [Participant(name=n, role="agent") for n in agents]
+    participants += [Participant(name=n, role="target") for n in _named_in(obj, span) if n not in agents]
     return Event(
         summary=summary,
         event_type=_type_of(_text(core + obj), sentence.text),
@@ -214,6 +230,11 @@ _IRREALIS_VERBS = frozenset(
 )
 
 
+# "to attack", "peace talks": too few words to say who did what, and a phrase
+# that short matches every summary holding it when reports are merged.
+MIN_MODEL_SUMMARY_WORDS = 3
+
+
 def _cut(summary: str) -> bool:
     words = summary.split()
     return len(summary) >= _CUT_AT or (len(words) > 1 and words[-1].casefold().strip(",;:") in _DANGLING)
@@ -242,7 +263,7 @@ def did_not_happen(trigger: Token) -> bool:
             return True
         if node is not trigger and node.lemma_.casefold() in _IRREALIS_VERBS:
             return True
-        if node.head is node or node.dep_ == "parataxis" or (node.dep_ == "ccomp" and _reports(node.head)):
+        if node.head == node or node.dep_ == "parataxis" or (node.dep_ == "ccomp" and _reports(node.head)):
             return False  # the sentence, or the clause someone reports: its own modality was checked
         node, seen = node.head, seen + 1
     return False
@@ -263,7 +284,7 @@ def _noun_phrase(trigger: Token) -> list[Token] | None:
     preposition hangs on ("made the remarks")."""
     head = _head_noun(trigger)
     if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj":
-        return _phrase_tokens(head)
+        return _phrase_tokens(head, _ASIDES_BUT_NAMES)
     return None
 
 
@@ -292,15 +313,15 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         return None, f"'{event.summary}': the sentence says it did not or may not happen"
     if trigger is not None and (sure := _type_of_word(trigger)) is not None:
         event = event.model_copy(update={"event_type": sure})
-    if not (remark or _cut(event.summary)):
+    if not (remark or _cut(event.summary) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
         return event, None
     summary = _short_text(_noun_phrase(trigger) or _clause_tokens(trigger)) if trigger is not None else ""
-    if len(summary.split()) < MIN_SUMMARY_WORDS:
-        if remark:
-            return None, f"'{event.summary}' reports a remark, not a happening"
-        # No clause of its own around the word: the sentence's main clause says it.
+    if len(summary.split()) < MIN_SUMMARY_WORDS and remark:
+        return None, f"'{event.summary}' reports a remark, not a happening"
+    if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS:
+        # No clause of its own around the word ("to attack"): the sentence's main clause says it.
         summary = _short_text(_clause_tokens(span.root))
-        if len(summary.split()) < MIN_SUMMARY_WORDS:
+        if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS:
             return event, None
     return event.model_copy(update={"summary": summary}), None
 
@@ -323,12 +344,19 @@ def _short_text(tokens: list[Token]) -> str:
 
     kept: set[Token] = set()
     for token in sorted(tokens, key=lambda t: (depth(t), t.i)):
-        if token.head in kept or token.head not in inside or token.head is token:
+        if token.head in kept or token.head not in inside or token.head == token:
             if not token.is_punct and _words(list(kept)) >= SUMMARY_WORDS:
                 break
             kept.add(token)
-    # Words that only make sense with their head go where it goes ("carry out", "Iran's").
+    # Words that only make sense with their head go where it goes ("carry out", "Iran's", "and").
     kept |= {c for t in kept for c in t.children if c.dep_ in ("case", "prt", "neg", "det", "aux", "auxpass")}
+    if kept:
+        first, last = min(t.i for t in kept), max(t.i for t in kept)
+        kept |= {t for t in tokens if t.pos_ == "CCONJ" and first < t.i < last}
+    # A name is kept whole or not at all: "Javier Milei", never "Milei" alone.
+    for entity in tokens[0].doc.ents:
+        if any(t in kept for t in entity):
+            kept.update(t for t in entity if t in inside)
     # A preposition or conjunction whose object was left out says nothing.
     kept = {t for t in kept if t.pos_ not in ("ADP", "CCONJ", "SCONJ") or any(c in kept for c in t.children)}
     return _text(list(kept))

@@ -18,8 +18,10 @@ Sections:
 * statements     - one statement per speaker + same thing said (never two
                    that differ in a negation or a figure)
 * stances        - timelines per (holder, target, topic group)
-* disputes       - disagreements kept side by side: opposite stances,
-                   conflicting figures, a speaker reported saying X and not X
+* disputes       - disagreements kept side by side: different holders'
+                   incompatible positions on one proposition, each in their
+                   own voice; conflicting figures; a speaker reported saying
+                   X and not X
 * assembly       - ``merge`` / ``merge_traced``
 
 Matching thresholds are module constants, each with the reason for its value.
@@ -39,8 +41,9 @@ from typing import Iterable
 from rapidfuzz import fuzz
 
 from summariser.canonical import canonical_json, content_id
-from summariser.dates import date_sort_key, iso_compatible, normalise_date, precision_rank
+from summariser.dates import date_sort_key, iso_after, iso_compatible, normalise_date, precision_rank
 from summariser.entities import EntityResolver, normalise_text, resolve_entities
+from summariser.grounding import fold_name
 from summariser.lexicon import state_of
 from summariser.unionfind import UnionFind
 from summariser.datamodel import (
@@ -112,6 +115,11 @@ MAX_CANDIDATES_PER_KEY = 64
 
 # Event types that describe the same happening at different grain.
 _EVENT_TYPE_GROUP: dict[str, str] = {"attack": "attack", "military_activity": "attack"}
+# Events whose participants are the parties to them, named as people: a call
+# between Boric and Milei and one between Boric and Lula share a participant
+# and read alike, yet each names someone the other does not, so they are two
+# calls. (Who struck whom is told apart by the agents instead.)
+_BETWEEN_PARTIES = frozenset({"phone_call", "meeting", "visit"})
 
 # --------------------------------------------------------------------------
 # Text keys
@@ -329,6 +337,8 @@ class _EventMention:
     date: DateValue | None
     participants: frozenset[str]
     agents: frozenset[str]
+    people: frozenset[str]  # the participants that are persons
+    reported_by: str | None  # for an undated report, its article's day: the event had happened by then
     key: str  # text key of the summary
     context: frozenset[str]  # what the whole article is about (see article_context)
     source: Source
@@ -344,7 +354,9 @@ class _EventCluster:
     members: list[_EventMention] = field(default_factory=list)
     participants: set[str] = field(default_factory=set)
     agents: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
     finest_date: str | None = None  # see _finer_iso
+    not_after: str | None = None  # the earliest day an undated member was reported
     signals: set[tuple] = field(default_factory=set)  # blocking signals of all members
     filed: set[tuple] = field(default_factory=set)  # index keys it is filed under
     keys: list[str] = field(default_factory=list)  # distinct summary keys compared against
@@ -354,7 +366,10 @@ class _EventCluster:
         _remember_key(self.keys, mention.key)
         self.participants |= mention.participants
         self.agents |= mention.agents
+        self.people |= mention.people
         self.finest_date = _finer_iso(self.finest_date, mention.date)
+        if mention.reported_by is not None and (self.not_after is None or mention.reported_by < self.not_after):
+            self.not_after = mention.reported_by
 
 
 def article_context(extraction: ArticleExtraction, resolver: EntityResolver) -> frozenset[str]:
@@ -383,6 +398,7 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
         article = extraction.article
         context = article_context(extraction, resolver)
         for index, event in enumerate(extraction.events):
+            date = normalise_date(event.date_text, article.published)
             participants: set[str] = set()
             agents: set[str] = set()
             for participant in event.participants:
@@ -395,12 +411,21 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
             mentions.append(_EventMention(
                 article_id=article.id, index=index, event=event,
                 type_group=_EVENT_TYPE_GROUP.get(event.event_type, event.event_type),
-                date=normalise_date(event.date_text, article.published),
+                date=date,
                 participants=frozenset(participants), agents=frozenset(agents),
+                people=frozenset(p for p in participants if resolver.entity(p).type == "person"),
+                reported_by=_undated_report_day(date, article.published),
                 key=text_key(event.summary), context=context, source=_source(article.id, event),
             ))
     mentions.sort(key=lambda m: m.order)
     return mentions
+
+
+def _undated_report_day(date: DateValue | None, published: str | None) -> str | None:
+    """The publication day of a report that gives no date of its own (else None)."""
+    if date is not None and date.iso is not None:
+        return None
+    return published[:10] if published else None
 
 
 def _remember_key(keys: list[str], key: str) -> None:
@@ -461,10 +486,12 @@ def _event_file_keys(cluster: _EventCluster, signals: Iterable[tuple], agents: I
 
 def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float | None:
     """How well ``mention`` fits ``cluster``; None when it must not join."""
-    if not _iso_compatible(cluster.finest_date, mention.date):
+    if not _iso_compatible(cluster.finest_date, mention.date) or _after_its_report(mention, cluster):
         return None
     if mention.agents and cluster.agents and not (mention.agents & cluster.agents):
         return None  # Israel's strikes and the US's strikes are different events
+    if mention.type_group in _BETWEEN_PARTIES and _each_names_someone_else(mention.people, cluster.people):
+        return None  # the Boric-Milei call and the Boric-Lula call
     shared = len(mention.participants & cluster.participants)
     if not shared and not _same_story(mention, cluster):
         return None
@@ -479,6 +506,21 @@ def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float 
     if sim < needed:
         return None
     return sim + 10.0 * shared
+
+
+def _after_its_report(mention: _EventMention, cluster: _EventCluster) -> bool:
+    """Whether one side is dated after the other side's undated report was
+    published: an article published on June 14 that says "a phone call" without
+    a date does not report the call of June 20."""
+    iso = mention.date.iso if mention.date is not None else None
+    return iso_after(iso, cluster.not_after) or iso_after(cluster.finest_date, mention.reported_by)
+
+
+def _each_names_someone_else(people: frozenset[str], others: set[str]) -> bool:
+    """Whether each side names a person the other does not. One report naming
+    fewer of the parties ("Pezeshkian's call" / "the Pezeshkian-Aliyev call")
+    is not a conflict."""
+    return bool(people - others) and bool(others - people)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -772,6 +814,49 @@ def _without_words(key: str, words: set[str]) -> str:
     return " ".join(w for w in key.split() if w not in words) or key
 
 
+# What may stand between the start of a reported clause and the source it
+# reports: "said (that) (the) Azerbaijani government denied ...".
+_REPORTED_CLAUSE_LEAD = re.compile(r"\s*(?:that\s+)?(?:the\s+)?", re.I)
+
+
+def _reports_another(statement: Statement, others: list[Statement], holder: str, resolver: EntityResolver,
+                     article_id: str) -> bool:
+    """Whether what ``statement`` says is another actor's statement: its
+    content opens with that actor's own attribution ("Iran said | Azerbaijan
+    has denied ..."). Reports and documents ("the reports suggesting ...") are
+    not actors; the speaker quoting themselves, or the side they speak for
+    ("Pezeshkian said Iran denies ..."), is not another."""
+    content = statement.content_span
+    if content is None:
+        return False
+    own = {resolver.entity_id(statement.speaker, article_id), holder}
+    for other in others:
+        if other.source_span is None or other.cue_span is None or other.speaker_type == "document":
+            continue
+        lead = other.source_span.start - content.start
+        if lead < 0 or not (content.start <= other.cue_span.start and other.cue_span.end <= content.end):
+            continue
+        if not _REPORTED_CLAUSE_LEAD.fullmatch(content.text[:lead]):
+            continue
+        inner = resolver.entity_id(other.speaker, article_id)
+        if inner is not None and inner not in own:
+            return True
+    return False
+
+
+def _only_relays(stance: Stance, holder: str, statements: list[Statement], resolver: EntityResolver,
+                article_id: str) -> bool:
+    """Whether the stance's voice, in its sentence, only reports another actor's
+    statement: "Iran said Azerbaijan denied ..." holds no position of Iran's,
+    whatever the stance question made of it. A stance with no statement behind
+    it (a deed) is the actor's own."""
+    voice = fold_name(stance.speaker or stance.holder)
+    evidence = stance.evidence
+    own = [s for s in statements if fold_name(s.speaker) == voice
+           and s.evidence.start <= evidence.start and evidence.end <= s.evidence.end]
+    return bool(own) and all(_reports_another(s, statements, holder, resolver, article_id) for s in own)
+
+
 def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResolver) -> list[_StanceMention]:
     mentions: list[_StanceMention] = []
     name_words: dict[tuple[str, str], set[str]] = {}
@@ -782,6 +867,8 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
             target = resolver.entity_id(stance.target, article.id)
             if holder is None or target is None or holder == target:
                 continue  # a stance needs two sides ("Azerbaijan" toward "Baku" has one)
+            if _only_relays(stance, holder, extraction.statements, resolver, article.id):
+                continue  # the holder only reports someone else's position
             if (holder, target) not in name_words:
                 name_words[(holder, target)] = _own_name_words(resolver, holder, target)
             full = text_key(stance.topic)
@@ -873,32 +960,79 @@ def _latest_polarity(timeline: _Timeline) -> Polarity:
     return max(timeline.members, key=lambda m: m.timeline_order).stance.polarity
 
 
-def _stances_disagree(a: _Timeline, b: _Timeline) -> bool:
-    """Whether two holders' timelines disagree on the same matter.
+def _stances_disagree(a: _Timeline, b: _Timeline, names: _NameWords) -> bool:
+    """Whether two holders assert incompatible positions on one proposition.
 
-    Preconditions: different holders; the same target, or one aimed at the
-    other's holder (Iran accuses Azerbaijan, Azerbaijan denies); topics that
-    match (names kept, so "Zionist presence in Azerbaijan" matches "Israeli
-    presence at the border" through Israel + presence). Then either
-    (a) one side denies what the other supports or opposes, or
+    Preconditions: different holders, and topics that are one proposition
+    (``_one_proposition``). Then either
+    (a) one side denies what the other asserts (supports or opposes), in
+        answer to it (``_denial_answers``), or
     (c) with the same target, their latest positions are support vs oppose.
-    Neutral assertions never make a dispute.
+    Neutral assertions never make a dispute, and a stance in which the holder
+    only reports another's position never reaches a timeline (``_only_relays``).
     """
-    if a.holder == b.holder:
-        return False
-    same_target = a.target == b.target
-    aimed_at_other = a.target == b.holder or b.target == a.holder
-    if not (same_target or aimed_at_other):
-        return False
-    if not topics_match(a.members[0].full_topic_key, b.members[0].full_topic_key):
+    if a.holder == b.holder or not _one_proposition(a, b, names):
         return False
     pa, pb = _polarities(a), _polarities(b)
     definite = {"support", "oppose"}
-    # (a) one side denies what the other asserts (supports or opposes).
-    if ("deny" in pa and pb & definite) or ("deny" in pb and pa & definite):
+    if ("deny" in pa and pb & definite and _denial_answers(a, b, names)) or (
+            "deny" in pb and pa & definite and _denial_answers(b, a, names)):
         return True
-    # (c) same target, the holders' current positions are opposite.
-    return same_target and _OPPOSITE.get(_latest_polarity(a)) == _latest_polarity(b)
+    return a.target == b.target and _OPPOSITE.get(_latest_polarity(a)) == _latest_polarity(b)
+
+
+def _denial_answers(denial: _Timeline, assertion: _Timeline, names: _NameWords) -> bool:
+    """Whether a denial answers an assertion: the assertion is aimed at the
+    denier or at the denial's own target (Iran accuses Azerbaijan, Azerbaijan
+    denies), and the denial is aimed at the asserter, at the asserter's target
+    or at someone the assertion's topic names ("Zionist presence in
+    Azerbaijan" / Azerbaijan denies toward Israel). Azerbaijan denying toward
+    Iran does not answer Armenia's criticism of Azerbaijan."""
+    if assertion.target not in (denial.holder, denial.target):
+        return False
+    if denial.target in (assertion.holder, assertion.target):
+        return True
+    return bool(names.of(denial.target) & words_of(assertion.members[0].full_topic_key))
+
+
+# Two holders' topics are one proposition when they match as topics (names
+# kept: "Zionist presence in Azerbaijan" / "Israeli presence at the border")
+# and, without any state's or either side's names, still share at least this
+# share of the longer topic's words ('presence' of 'presence border'), where
+# "retaliation for Turkish attacks on Iran" and "Turkish attacks on Iran from
+# Georgian airspace" share only 'attack' of three.
+PROPOSITION_MIN_SHARED = 0.5
+
+
+def _one_proposition(a: _Timeline, b: _Timeline, names: _NameWords) -> bool:
+    key_a, key_b = a.members[0].full_topic_key, b.members[0].full_topic_key
+    if not topics_match(key_a, key_b):
+        return False
+    parties = names.of(a.holder, a.target, b.holder, b.target)
+    words_a, words_b = _claim_words(key_a, parties), _claim_words(key_b, parties)
+    if not (words_a and words_b):
+        return False  # a topic that is only names ("Israel") states no proposition
+    return len(words_a & words_b) >= PROPOSITION_MIN_SHARED * max(len(words_a), len(words_b))
+
+
+def _claim_words(key: str, parties: set[str]) -> frozenset[str]:
+    return frozenset(w for w in key.split() if w not in parties and state_of(w.replace("_", " ")) is None)
+
+
+class _NameWords:
+    """Text-key words of the names each entity goes by, computed once per entity."""
+
+    def __init__(self, resolver: EntityResolver) -> None:
+        self._resolver = resolver
+        self._words: dict[str, set[str]] = {}
+
+    def of(self, *entity_ids: str) -> set[str]:
+        words: set[str] = set()
+        for entity_id in entity_ids:
+            if entity_id not in self._words:
+                self._words[entity_id] = _own_name_words(self._resolver, entity_id)
+            words |= self._words[entity_id]
+        return words
 
 
 def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: EntityResolver) -> list[Dispute]:
@@ -911,11 +1045,12 @@ def _stance_disputes(timelines: list[_Timeline], ids: list[str], resolver: Entit
             by_holder[timeline.holder].append(i)
     groups: UnionFind[int] = UnionFind(range(len(timelines)))
     involved: set[int] = set()
+    names = _NameWords(resolver)
     for i in sorted({i for group in by_target.values() for i in group}):
         t = timelines[i]
         candidates = set(by_target[t.target]) | set(by_holder[t.target]) | set(by_target[t.holder])
         for j in sorted(candidates):
-            if j > i and _stances_disagree(t, timelines[j]):
+            if j > i and _stances_disagree(t, timelines[j], names):
                 groups.union(i, j)
                 involved.update((i, j))
     components: dict[int, list[int]] = defaultdict(list)

@@ -22,6 +22,7 @@ from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
 from .lexicon import ROLE_WORDS, looks_like_personal_name, names_an_organisation, state_of
+from .prepass import DATE_EXPRESSION
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
     from .prepass import Sentence, SpeechCandidate
@@ -230,13 +231,29 @@ def _whole_words(text: str, limit: int) -> str:
     return text.rstrip(" ,;:-")
 
 
+def event_date(summary: str, sentence: Sentence) -> str | None:
+    """The event's own date expression in its sentence.
+
+    When the summary names a date, it is the event's: the sentence's
+    expression of that date, and none when the sentence does not hold it (the
+    summary then describes another sentence's event, and this sentence's
+    date, "Iran said on Thursday ...", is not the airstrike's "on June 13").
+    Otherwise the sentence's first date expression.
+    """
+    stated = [m.group(0).casefold() for m in DATE_EXPRESSION.finditer(summary)]
+    if not stated:
+        return sentence.dates[0] if sentence.dates else None
+    own = [d for d in sentence.dates if any(s in d.casefold() or d.casefold() in s for s in stated)]
+    return own[0] if own else None
+
+
 def event_from(happening: Happening, sentence: Sentence, article: Article) -> Event:
     participants = [Participant(name=n, role="agent") for n in map(_clean_name, happening.by) if n]
     participants += [Participant(name=n, role="target") for n in map(_clean_name, happening.to) if n]
     return Event(
         summary=_whole_words(happening.what, type(happening).model_fields["what"].metadata[0].max_length),
         event_type=settle_event_type(happening.type, sentence.text),
-        date_text=sentence.dates[0] if sentence.dates else None,
+        date_text=event_date(happening.what, sentence),
         place=_clean_name(happening.where),
         participants=_unique_participants(participants),
         evidence=evidence_at(article.text, sentence.start, sentence.end),

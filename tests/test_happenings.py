@@ -171,3 +171,37 @@ def test_an_appointment_is_a_diplomatic_action(answered):
 def test_commentary_with_no_word_for_a_happening_is_no_event(answered):
     event, reason = checked(answered, 8, "Relations between Chile and Peru have become a source", "other")
     assert event is None and "names a happening" in reason
+
+
+# A happening named in a verb's prepositional phrase, between participants
+# named in appositions; "newly elected" describes the president and reports nothing.
+CALL_TEXT = (
+    "Gas Talks\n"
+    "\n"
+    "According to a readout from the Chilean presidency, the offer came during a phone call between "
+    "Chile’s newly elected President Gabriel Boric and Argentine President Javier Milei.\n"  # [1]
+    "The newly appointed governor signed a water deal with Peru.\n"  # [2]
+)
+
+
+def test_a_call_named_in_a_prepositional_phrase_is_the_event_with_everyone_it_names():
+    article = article_from_text(CALL_TEXT)
+    doc = parse(article.text)
+    sentences = {s.number: s for s in split_sentences(article, doc)}
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None
+    assert found.event_type == "phone_call"
+    assert found.summary.startswith("a phone call between")
+    names = {p.name for p in found.participants}
+    assert {"Gabriel Boric", "Javier Milei"} <= names
+    assert "elected" not in {p.name for p in found.participants}
+
+
+def test_a_participle_describing_a_noun_is_not_the_happening():
+    article = article_from_text(CALL_TEXT)
+    doc = parse(article.text)
+    sentences = {s.number: s for s in split_sentences(article, doc)}
+    found = event_of_sentence(doc, sentences[2], article)  # "appointed" only describes the governor
+    assert found is not None
+    assert found.summary == "The newly appointed governor signed a water deal with Peru"
+    assert found.event_type == "agreement"

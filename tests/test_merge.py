@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from summariser.articles import article_from_text
 from summariser.canonical import canonical_json, review_json, sha256_text
+from summariser.diff import diff_dossiers
+from summariser.happenings import events_left_out
+from summariser.nlp import parse
+from summariser.prepass import split_sentences
+from summariser.rules import entities_of
 from summariser.merge import (
     EVENT_SIM_WITH_SHARED_PARTICIPANT,
     STATEMENT_SIM,
@@ -440,6 +446,61 @@ def test_different_sentences_of_one_article_stay_different_events():
     assert len(events_of_type(d, "other")) == 1
 
 
+# --------------------------------------------------------------------------
+# One real event from several outlets: time, parties and type agree, wording differs
+# --------------------------------------------------------------------------
+
+
+def outlet_reporting(text: str, published: str) -> ArticleExtraction:
+    """An article (not a seed) whose events are what the parse finds in it."""
+    article = article_from_text(text, published=published)
+    doc = parse(article.text)
+    events = events_left_out(doc, split_sentences(article, doc), article, cited=set())
+    return ArticleExtraction(article=article.meta, events=events, entities=entities_of([], events, []),
+                             model="test-model", prompt_version="p1")
+
+
+BORIC_MILEI_THURSDAY = (
+    "Boric and Milei Talk Gas\n\nChilean President Gabriel Boric held a phone call with Argentine President "
+    "Javier Milei on Thursday.\n")
+# Another outlet, the same call: its own wording, no date in the sentence.
+READOUT = (
+    "Gas Talks\n\nAccording to a readout from the Chilean presidency, the offer came during a phone call between "
+    "Chile’s newly elected President Gabriel Boric and Argentine President Javier Milei.\n")
+BORIC_LULA_THURSDAY = (
+    "Boric and Lula\n\nChilean President Gabriel Boric held a phone call with Brazilian President Luiz Inacio "
+    "Lula da Silva on Thursday.\n")
+BORIC_MILEI_A_WEEK_LATER = (
+    "Boric and Milei Again\n\nChilean President Gabriel Boric held a phone call with Argentine President Javier "
+    "Milei on March 20.\n")
+
+
+def calls_by_sources(*articles: tuple[str, str]) -> tuple[list[frozenset[str]], list[str]]:
+    """Each phone call of the merged dossier as the set of its sources' titles; and the titles by article."""
+    extractions = [outlet_reporting(text, published) for text, published in articles]
+    d = merge(extractions, model="m", prompt_version="p")
+    titles = {x.article.id: x.article.title for x in extractions}
+    calls = [frozenset(titles[s.article_id] for s in e.sources) for e in events_of_type(d, "phone_call")]
+    return calls, [x.article.title for x in extractions]
+
+
+def test_one_call_reported_by_two_outlets_in_different_words_is_one_event():
+    calls, _ = calls_by_sources((BORIC_MILEI_THURSDAY, "2025-03-14"), (READOUT, "2025-03-14"))
+    assert calls == [frozenset({"Boric and Milei Talk Gas", "Gas Talks"})]
+
+
+def test_calls_with_different_parties_or_on_different_days_stay_apart():
+    calls, _ = calls_by_sources(
+        (BORIC_MILEI_THURSDAY, "2025-03-14"), (READOUT, "2025-03-14"),
+        (BORIC_LULA_THURSDAY, "2025-03-14"), (BORIC_MILEI_A_WEEK_LATER, "2025-03-21"),
+    )
+    assert sorted(calls, key=sorted) == sorted([
+        frozenset({"Boric and Milei Talk Gas", "Gas Talks"}),  # the undated readout was out before March 20
+        frozenset({"Boric and Lula"}),  # the same day and the same caller, another party
+        frozenset({"Boric and Milei Again"}),  # the same parties, another day
+    ], key=sorted)
+
+
 def test_every_list_is_in_id_order(dossier):
     # Not by date or name: an item whose date or name changes stays where it is in the file.
     for section in ("articles", "entities", "events", "statements", "stances", "disputes"):
@@ -762,6 +823,141 @@ def test_different_matters_do_not_make_a_dispute():
     d = merge([said_in("article-a", "will send 100 tanks to Ukraine"),
                said_in("article-b", "will not raise taxes next year")], model="m", prompt_version="p")
     assert len(d.statements) == 2 and d.disputes == []
+
+
+# --------------------------------------------------------------------------
+# Disputes are incompatible assertions of one proposition, each in its holder's own voice
+# --------------------------------------------------------------------------
+
+
+def span_of(text: str, words: str, after: int = 0) -> Evidence:
+    start = text.index(words, after)
+    return Evidence(text=words, start=start, end=start + len(words))
+
+
+def article_saying(article_id: str, text: str, *, statements=(), stances=(), published: str | None = None,
+                   ) -> ArticleExtraction:
+    return ArticleExtraction(
+        article=ArticleMeta(id=article_id, title=article_id, published=published, paths=[f"{article_id}.txt"],
+                            content_hash=sha256_text(text), chars=len(text)),
+        statements=list(statements), stances=list(stances), usage=Usage(calls=1), model="test-model",
+        prompt_version="p1",
+    )
+
+
+RELAYED = "Armenia said Georgia had denied that its territory was used for the strikes on Armenia."
+ASSURED = "Georgian President Salome Zourabichvili assured Yerevan that Georgia would never allow its territory to be used for strikes."
+
+
+def relaying_article(article_id: str = "relaying", published: str | None = None) -> ArticleExtraction:
+    """Armenia reports Georgia's denial; Georgia's own assurance is the next sentence."""
+    text = RELAYED + " " + ASSURED
+    relayed, assured = span_of(text, RELAYED), span_of(text, ASSURED)
+    statements = [
+        Statement(speaker="Armenia", content="Georgia had denied that its territory was used for the strikes on Armenia",
+                  kind="paraphrase", evidence=relayed, speaker_type="organization",
+                  content_span=span_of(text, "Georgia had denied that its territory was used for the strikes on Armenia"),
+                  source_span=span_of(text, "Armenia"), cue_span=span_of(text, "said")),
+        Statement(speaker="Georgia", content="that its territory was used for the strikes on Armenia", kind="paraphrase",
+                  evidence=relayed, speaker_type="organization",
+                  content_span=span_of(text, "that its territory was used for the strikes on Armenia"),
+                  source_span=span_of(text, "Georgia"), cue_span=span_of(text, "denied")),
+        Statement(speaker="Salome Zourabichvili", speaker_role="Georgian President",
+                  content="Georgia would never allow its territory to be used for strikes", kind="paraphrase",
+                  evidence=assured, speaker_type="person",
+                  content_span=span_of(text, "Georgia would never allow its territory to be used for strikes"),
+                  source_span=span_of(text, "Salome Zourabichvili"), cue_span=span_of(text, "assured")),
+    ]
+    stances = [
+        # What a stance question can make of Armenia's report: the denial, as if it were Armenia's.
+        Stance(holder="Armenia", target="Georgia", topic="territory used for the strikes", polarity="deny",
+               evidence=relayed),
+        Stance(holder="Georgia", target="Armenia", topic="territory used for strikes", polarity="support",
+               speaker="Salome Zourabichvili", evidence=assured),
+    ]
+    return article_saying(article_id, text, statements=statements, stances=stances, published=published)
+
+
+def test_reporting_a_denial_is_not_disagreeing_with_the_denier():
+    d = merge([relaying_article()], model="m", prompt_version="p")
+    assert d.disputes == []
+    names = {e.id: e.name for e in d.entities}
+    assert [(names[t.holder], names[t.target]) for t in d.stances] == [("Georgia", "Armenia")]
+
+
+def test_a_speaker_reporting_their_own_sides_denial_holds_it():
+    text = "Iranian President Masoud Pezeshkian said Iran denies that it sent drones to Armenia."
+    content = "Iran denies that it sent drones to Armenia"
+    statements = [
+        Statement(speaker="Masoud Pezeshkian", content=content, kind="paraphrase", evidence=span_of(text, text),
+                  content_span=span_of(text, content), source_span=span_of(text, "Masoud Pezeshkian"),
+                  cue_span=span_of(text, "said"), speaker_type="person"),
+        Statement(speaker="Iran", content="that it sent drones to Armenia", kind="paraphrase",
+                  evidence=span_of(text, text), content_span=span_of(text, "that it sent drones to Armenia"),
+                  source_span=span_of(text, "Iran", after=text.index("said")), cue_span=span_of(text, "denies"),
+                  speaker_type="organization"),
+    ]
+    stance = Stance(holder="Iran", target="Armenia", topic="drones sent to Armenia", polarity="deny",
+                    speaker="Masoud Pezeshkian", evidence=span_of(text, text))
+    d = merge([article_saying("own-side", text, statements=statements, stances=[stance])], model="m", prompt_version="p")
+    names = {e.id: e.name for e in d.entities}
+    assert [(names[t.holder], t.latest_polarity) for t in d.stances] == [("Iran", "deny")]
+
+
+def test_the_diff_does_not_headline_a_reported_denial_as_the_reporters_change_of_position():
+    text = "Armenia welcomed reports that Georgian territory was used for the strikes."
+    own = article_saying("earlier", text, published="2025-05-01", stances=[
+        Stance(holder="Armenia", target="Georgia", topic="territory used for the strikes", polarity="support",
+               evidence=span_of(text, text))])
+    old = merge([own], model="m", prompt_version="p")
+    new = merge([own, relaying_article(published="2025-06-01")], model="m", prompt_version="p")
+    assert diff_dossiers(old, new).polarity_flips() == []
+    (armenia,) = [t for t in new.stances if t.holder == old.stances[0].holder]
+    assert [a.polarity for a in armenia.assertions] == ["support"]
+
+
+def test_a_denial_answering_the_accusation_is_still_a_dispute():
+    text = ("Armenia accused Georgia of letting Turkey use its territory for the strikes. "
+            "Georgia denied that its territory was used for the strikes.")
+    accusation, denial = text.split(". ")
+    d = merge([article_saying("both-sides", text, stances=[
+        Stance(holder="Armenia", target="Georgia", topic="territory used for the strikes", polarity="oppose",
+               evidence=span_of(text, accusation)),
+        Stance(holder="Georgia", target="Armenia", topic="territory used for strikes", polarity="deny",
+               evidence=span_of(text, denial)),
+    ])], model="m", prompt_version="p")
+    (dispute,) = d.disputes
+    names = {e.id: e.name for e in d.entities}
+    assert sorted(names[c.by] for c in dispute.claims) == ["Armenia", "Georgia"]
+
+
+def test_a_denial_toward_someone_else_does_not_answer_a_criticism():
+    """Georgia denies toward Iran that its airspace was used by Turkish drones;
+    Armenia criticised Georgia for deploying Turkish drones. Same words, two matters."""
+    text = ("Armenia has criticised Georgia for deploying Turkish made attack drones. "
+            "Georgia rejected reports that its airspace had been used by Turkish drones to attack Iran.")
+    criticism, rejection = text.split(". ")
+    d = merge([article_saying("two-matters", text, stances=[
+        Stance(holder="Armenia", target="Georgia", topic="deploying Turkish made attack drones", polarity="oppose",
+               evidence=span_of(text, criticism)),
+        Stance(holder="Georgia", target="Iran", topic="airspace use by Turkish drones to attack", polarity="deny",
+               evidence=span_of(text, rejection)),
+    ])], model="m", prompt_version="p")
+    assert d.disputes == []
+
+
+def test_positions_toward_one_target_on_different_propositions_are_no_dispute():
+    """Both topics name Turkey and Iran and say 'attacks'; one is about retaliating, the other about airspace."""
+    text = ("Armenia backed Iran's retaliation for the Turkish attacks. "
+            "Georgia rejected reports that Turkish attacks on Iran came from Georgian airspace.")
+    backing, rejection = text.split(". ")
+    retaliation, airspace = "retaliation for Turkish attacks on Iran", "Turkish attacks on Iran from Georgian airspace"
+    assert topics_match(text_key(retaliation), text_key(airspace))  # alike as words go
+    d = merge([article_saying("two-propositions", text, stances=[
+        Stance(holder="Armenia", target="Iran", topic=retaliation, polarity="support", evidence=span_of(text, backing)),
+        Stance(holder="Georgia", target="Iran", topic=airspace, polarity="deny", evidence=span_of(text, rejection)),
+    ])], model="m", prompt_version="p")
+    assert d.disputes == []
 
 
 # --------------------------------------------------------------------------

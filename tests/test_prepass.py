@@ -325,6 +325,35 @@ def test_event_types_are_settled_by_the_sentence(model_type: str, sentence: str,
     assert settle_event_type(model_type, sentence) == settled
 
 
+DATED_TEXT = (
+    "Border Report\n"
+    "\n"
+    "Chile on Friday said Peru had denied the claims.\n"  # [1]
+    "Peruvian troops crossed the border on March 3, officials said.\n"  # [2]
+    "Chile said on Friday that Peruvian troops had crossed the border on March 3.\n"  # [3]
+)
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "date"),
+    [
+        (1, "Peruvian troops crossed the border on March 3", None),  # the summary is sentence 2's: Friday is not its date
+        (2, "Peruvian troops crossed the border on March 3", "March 3"),
+        (3, "Peruvian troops crossed the border on March 3", "March 3"),  # the summary's own date, not the first one
+        (3, "Peruvian troops crossed the border", "on Friday"),  # no date of its own: the sentence's first
+    ],
+)
+def test_an_events_date_is_its_own_date_expression_in_its_sentence(number: int, what: str, date: str | None) -> None:
+    from summariser.questions import Happening
+    from summariser.rules import event_from
+
+    article = article_from_text(DATED_TEXT)
+    sentences = {s.number: s for s in split_sentences(article)}
+    event = event_from(Happening(sentence=number, what=what, type="military_activity"), sentences[number], article)
+    assert event.date_text == date
+    assert date is None or date in event.evidence.text
+
+
 # --------------------------------------------------------------------------
 # Addressees, from fixed phrases only
 # --------------------------------------------------------------------------

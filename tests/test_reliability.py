@@ -305,7 +305,8 @@ def test_non_english_article_is_processed(tmp_path, fake):
     """Documents what happens: the article is read and asked about (events), but the
     attributions are found by an English parse (English speech verbs, “”/"" quotes),
     so a French article with « » quotes and 'a déclaré' has no statement candidates
-    and yields no statements. It is not an error."""
+    and yields no statements; and the answered event is checked for an English word
+    for a happening, finds none, and is dropped and counted. It is not an error."""
     french = write(tmp_path / "in" / "fr.txt", ARTICLE_FRENCH)
     other = write(tmp_path / "in" / "b.txt", ARTICLE_B)
     ran = run_cli([french, other], tmp_path / "out" / "dossier.json", fake.base_url, tmp_path / "cache")
@@ -317,7 +318,9 @@ def test_non_english_article_is_processed(tmp_path, fake):
     extraction = next(
         json.loads(p.read_text()) for p in ran.extraction_files() if "Zorblat" in p.read_text()
     )
-    assert extraction["statements"] == [] and len(extraction["events"]) == 1
+    assert extraction["statements"] == [] and extraction["events"] == []
+    assert [d["kind"] for d in extraction["dropped"]] == ["event"]
+    assert "names a happening" in extraction["dropped"][0]["reason"]
 
 
 def test_same_article_under_two_names_is_processed_once(tmp_path, fake):
