@@ -61,7 +61,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    distinct_stances, entities_of, event_from, polarity_conflict, same_side, speaker_role, stance_from, statement_from,
+    distinct_stances, entities_of, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -597,7 +597,10 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     events = [event_from(h, by_number[h.sentence], article) for h in happenings.values()]
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
     said = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
-    stances = distinct_stances(_words_agree(said + stances_from_deeds(doc, sentences, article), article, dropped))
+    deeds = stances_from_deeds(doc, sentences, article)
+    # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
+    said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
+    stances = distinct_stances(said + deeds)
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
@@ -657,6 +660,34 @@ def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, 
         return candidate.targets
     role = speaker_role(article.text, candidate.speaker)
     return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
+
+
+def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
+    """Stances between actors; one held by or toward a news outlet that relays a claim is counted and dropped."""
+    kept = []
+    for stance in stances:
+        outlet = relaying_outlet(stance, article.text[stance.evidence.start:stance.evidence.end])
+        if outlet is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=f"'{outlet}' relays what others say: a news outlet takes no side",
+                                   proposed=_abbreviate(stance)))
+    return kept
+
+
+def _parse_agrees(stances: list[Stance], deeds: list[Stance], dropped: list[Dropped]) -> list[Stance]:
+    """The model's stances the parse does not contradict; where it reads the
+    opposite polarity between the same sides in the same sentence, the parse's
+    stance stands and the model's is counted and dropped."""
+    kept = []
+    for stance in stances:
+        deed = overruling_deed(stance, deeds)
+        if deed is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the "
+                                   f"sentence's '{deed.topic}' reads '{deed.polarity}'", proposed=_abbreviate(stance)))
+    return kept
 
 
 def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
