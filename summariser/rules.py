@@ -300,7 +300,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
 _AGAINST_WORDS = re.compile(
     r"\b(?:threat\w*|condemn\w*|critici[sz]\w*|accus\w*|blam\w*|violat\w*|crimes?|aggress\w*|hostil\w*|"
     r"double standards|sanction\w*|blow to|denounc\w*|veto\w*|overrid\w*|end (?:his|her|its|their) campaign|"
-    r"not tolerate)\b",
+    r"not tolerate|Zionist)\b",  # "Zionist" is the word of those against Israel
     re.I,
 )
 _FOR_WORDS = re.compile(

@@ -80,6 +80,7 @@ def with_words(sentence: str, holder: str, polarity: str, target: str):
         ("The president called on Maduro to end his campaign of chaos.", "support", "Maduro", "end his campaign"),
         ("Aliyev praised the defense cooperation with Tel Aviv.", "oppose", "Israel", "prais"),
         ("We will not tolerate a Zionist base on our northern border.", "support", "Israel", "not tolerate"),
+        ("State television claimed a Zionist presence at the border.", "support", "Israel", "Zionist"),
         # The words agree, or say both, or are about someone else: no conflict.
         ("Aliyev praised the defense cooperation with Tel Aviv.", "support", "Israel", None),
         ("He condemned the strike but thanked Qatar for its support.", "support", "Qatar", None),
