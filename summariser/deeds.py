@@ -2,17 +2,28 @@
 
 Speech is not the only place a position shows: "Armenia has criticised
 Azerbaijan", "Tehran provided war supplies to Armenia", "Israel and Turkiye
-are both supporters of Azerbaijan". Where a verb (or a noun such as
-'supporter') that takes a side has a named actor as its subject and another
-as its object, that is a stance, with no model involved:
+are both supporters of Azerbaijan", "the Senate voted against the farm bill",
+"Baku would not allow Tel Aviv to attack Iran". Where a word that takes a
+side links a named actor to another actor or to a named measure, that is a
+stance, with no model involved:
 
+* the words: a verb by its lemma ("criticised", "endorsed", "sued"), a verb
+  and its preposition ("voted against", "campaigned for"), a noun
+  ("supporters of", "criticism of X from Y", "faced criticism from Y"), an
+  adjective ("critical of", "wary of"); withheld permission ("would not
+  allow X to"), a call to stop ("called on X to end ...", "called for X to
+  resign") and an overridden veto are against X;
 * holder: the subject (a person stands for the state their title names, as
-  for statements: ``rules.speaker_side``); target: the object, a demonym or
-  capital standing for its state; passives are turned round ("was attacked
-  by X");
-* polarity: the verb's side (support / oppose), and only for what the
-  sentence asserts: not when the verb is negated ("did not criticise") or
-  sits in a clause someone reports or would not allow;
+  for statements: ``rules.speaker_side``; a description stands for the name
+  beside it; "who" for whom it refers to); target: the object, a demonym or
+  capital standing for its state, the owner of a thing ("criticised Obama's
+  plan"), or a named measure ("the tax bill"); passives are turned round;
+* only for what the sentence gives as the holder's deed: what it asserts (its
+  main clause, a clause joined to it, "voted to ...", a relative or adverbial
+  clause), or a clause a news outlet relays ("NBC reported that X slammed Y":
+  X's, never NBC's) or the holder's own side reports ("Baku's envoy said Baku
+  would not allow ..."). Not when negated, conditional ("if", "might") or
+  claimed by someone else;
 * only named actors (people, organisations, states): a pronoun subject or an
   object that is a thing ("criticised the delay") makes no stance.
 """

@@ -16,6 +16,11 @@ prompt prefix:
 A stance's holder is the speaker's side, set by rule from the speaker's role
 as written ('Azerbaijani President' -> Azerbaijan), so a small model cannot
 get its direction backwards; the model only picks the other actor.
+Its polarity must agree with the parse: where a deed read from the same
+sentence (``deeds``) gives the opposite polarity between the same two sides,
+the deed stands and the model's stance is dropped and counted, as is one the
+words next to its target contradict ("the threat that Iran poses") and one
+held by or toward a news outlet relaying a claim.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always
@@ -670,8 +675,8 @@ def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropp
         if outlet is None:
             kept.append(stance)
         else:
-            dropped.append(Dropped(kind="stance", reason=f"'{outlet}' relays what others say: a news outlet takes no side",
-                                   proposed=_abbreviate(stance)))
+            reason = f"'{outlet}' is a news outlet: it relays positions, it neither holds nor is the target of one"
+            dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
     return kept
 
 
