@@ -90,7 +90,7 @@ RECEIVING_LEMMAS = frozenset("face draw receive win earn get attract meet land".
 _FORCES = frozenset("military army forces troops government administration regime navy".split())
 _CONDITIONS = frozenset({"if", "unless", "whether", "lest"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-_TITLE_WORDS = frozenset("mr mrs ms dr sen rep gov president senator".split())
+_TITLE_WORDS = frozenset("mr mrs ms dr sen rep gov president senator ceo chairman".split())
 
 
 def _entity(token: Token, sentence: Span) -> Span | None:
@@ -124,10 +124,16 @@ def _policy(token: Token) -> Span | None:
         return Span(token.doc, ent.start, ent.end, label="POLICY")
     if token.lemma_ not in POLICY_NOUNS or token.pos_ != "NOUN":
         return None
-    named = [c for c in token.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    named = [c for c in token.lefts if c.dep_ in ("compound", "poss", "nmod") and c.pos_ != "PRON"
+             or c.dep_ == "amod" and c.ent_type_ in ("NORP", "ORG", "GPE")]  # "the tax bill", "the Democratic budget"; not "his plans", "the first bill"
     if not named:
         return None
     return Span(token.doc, named[0].left_edge.i, token.i + 1, label="POLICY")
+
+
+def _possessive_nmod(token: Token) -> bool:
+    """"Sessions’ work": the parser makes a name with a bare apostrophe a modifier, not a possessor."""
+    return token.dep_ == "nmod" and token.pos_ == "PROPN" and any(c.text in ("’", "'") for c in token.children)
 
 
 def _actors(tokens: list[Token], sentence: Span, policies: bool = False) -> list[Span]:
@@ -141,7 +147,7 @@ def _actors(tokens: list[Token], sentence: Span, policies: bool = False) -> list
                 ent = next((e for c in member.children if c.dep_ in ("amod", "compound")
                             and (e := _entity(c, sentence)) is not None and e.label_ in ("GPE", "NORP")), None)
             if ent is None:
-                owners = [c for c in member.children if c.dep_ in ("poss", "nmod") and c.pos_ == "PROPN" or c.dep_ == "poss"]
+                owners = [c for c in member.children if c.dep_ == "poss" or _possessive_nmod(c)]
                 owned = [_entity(o, sentence) for o in owners]
                 policy = _policy(member) if policies else None
                 candidates = [e for e in owned if e is not None] + ([policy] if policy is not None else [])
@@ -162,8 +168,8 @@ def _subjects(verb: Token) -> list[Token]:
             subject = verb.head
         if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subject.children):
             continue  # "No Democrats voted for it": nobody did
-        subjects.append(subject)
-        subjects += [c for c in subject.children if c.dep_ == "appos"]
+        named = [c for c in subject.children if c.dep_ == "appos"]
+        subjects += named or [subject]
     # "voted to override ...", "headed to Michigan to campaign for X": the same subject's act.
     purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     if not subjects and (verb.dep_ in ("xcomp", "conj") or purpose) and not any(c.dep_ == "nsubj" for c in verb.children):
@@ -259,7 +265,7 @@ def _relayed_by(verb: Token) -> Token | None:
 def _noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
     """'X are supporters of Y': the copula's subject, and the noun's 'of' object."""
     if noun.dep_ == "attr" and noun.head.lemma_ == "be" and _asserted(noun.head):
-        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        subjects = _subjects(noun.head)
     elif noun.dep_ == "appos":  # "Israel, a key arms supplier to Baku"
         subjects = [noun.head]
     else:
@@ -294,12 +300,13 @@ def _adjective_roles(adjective: Token) -> tuple[str | None, list[Token], list[To
         polarity = ADJECTIVE_STANCES.get((adjective.lemma_, prep.lower_))
         if polarity:
             objects = [p for p in prep.children if p.dep_ == "pobj"]
-            return polarity, [c for c in adjective.head.children if c.dep_ == "nsubj"], objects
+            return polarity, _subjects(adjective.head), objects
     return None, [], []
 
 
 def _side(ent: Span, text: str) -> str:
-    name = re.sub(r"^(?:the|The)\s+", "", ent.text)  # "the United Nations" is "United Nations"
+    # "the United Nations" is "United Nations"; "Trump’s" is "Trump".
+    name = re.sub(r"(?:['’]s?)$", "", re.sub(r"^(?:the|The)\s+", "", ent.text))
     if ent.label_ == "POLICY":
         return name
     if ent.label_ == "PERSON":

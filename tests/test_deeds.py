@@ -88,6 +88,10 @@ def test_the_holder_is_the_actor_not_whoever_relays_the_deed(sentence, expected)
         ("Senator Ann Holt endorsed Mayor Bill Marsh in March.", [("Ann Holt", "support", "Bill Marsh")]),
         ("Ellis faced criticism from Democrats over the timing of the vote.", [("Democrats", "oppose", "Ellis")]),
         ("Marsh, who has blasted Holt for months, stayed home.", [("Marsh", "oppose", "Holt")]),
+        # A party in a title is not the subject; a bare apostrophe still makes an owner.
+        ("Likely GOP nominee Donald Trump slammed Hillary Clinton.", [("Donald Trump", "oppose", "Hillary Clinton")]),
+        ("Hosko praised Sessions’ work on law enforcement.", [("Hosko", "support", "Sessions")]),
+        ("The Enquirer's owner, David Pecker, is a friend of Trump’s.", [("David Pecker", "support", "Trump")]),
     ],
 )
 def test_deeds_beyond_speech_toward_actors_and_named_measures(sentence, expected):
@@ -101,6 +105,8 @@ def test_deeds_beyond_speech_toward_actors_and_named_measures(sentence, expected
         "Reuters said Holt did not criticise Marsh.",  # negated
         "Marsh said Holt slammed the governor's office.",  # reported by another side: Marsh's claim
         "Ankara allowed the ships to dock.",  # no side named in what was allowed
+        "Ryan defended his plans on Sunday.",  # a measure a pronoun owns is not named
+        "Obama vetoed the first bill sent to him.",  # nor one an ordinal picks out
     ],
 )
 def test_no_stance_where_the_deed_is_not_given_as_the_holders(sentence):
