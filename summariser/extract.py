@@ -16,6 +16,11 @@ prompt prefix:
 A stance's holder is the speaker's side, set by rule from the speaker's role
 as written ('Azerbaijani President' -> Azerbaijan), so a small model cannot
 get its direction backwards; the model only picks the other actor.
+Its polarity must agree with the parse: where a deed read from the same
+sentence (``deeds``) gives the opposite polarity between the same two sides,
+the deed stands and the model's stance is dropped and counted, as is one the
+words next to its target contradict ("the threat that Iran poses") and one
+held by or toward a news outlet relaying a claim.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always
@@ -62,7 +67,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    distinct_stances, entities_of, event_from, polarity_conflict, same_side, speaker_role, stance_from, statement_from,
+    distinct_stances, entities_of, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -598,7 +603,10 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
     said = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
-    stances = distinct_stances(_words_agree(said + stances_from_deeds(doc, sentences, article), article, dropped))
+    deeds = stances_from_deeds(doc, sentences, article)
+    # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
+    said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
+    stances = distinct_stances(said + deeds)
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
         for items, kind in ((statements, "statement"), (events, "event"), (stances, "stance"))
@@ -673,6 +681,34 @@ def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, 
         return candidate.targets
     role = speaker_role(article.text, candidate.speaker)
     return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
+
+
+def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
+    """Stances between actors; one held by or toward a news outlet that relays a claim is counted and dropped."""
+    kept = []
+    for stance in stances:
+        outlet = relaying_outlet(stance, article.text[stance.evidence.start:stance.evidence.end])
+        if outlet is None:
+            kept.append(stance)
+        else:
+            reason = f"'{outlet}' is a news outlet: it relays positions, it neither holds nor is the target of one"
+            dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
+    return kept
+
+
+def _parse_agrees(stances: list[Stance], deeds: list[Stance], dropped: list[Dropped]) -> list[Stance]:
+    """The model's stances the parse does not contradict; where it reads the
+    opposite polarity between the same sides in the same sentence, the parse's
+    stance stands and the model's is counted and dropped."""
+    kept = []
+    for stance in stances:
+        deed = overruling_deed(stance, deeds)
+        if deed is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the "
+                                   f"sentence's '{deed.topic}' reads '{deed.polarity}'", proposed=_abbreviate(stance)))
+    return kept
 
 
 def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:

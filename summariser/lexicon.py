@@ -116,6 +116,14 @@ def state_of(word: str) -> str | None:
     return STATE_BY_NAME.get(word) or STATE_BY_CAPITAL.get(word)
 
 
+def side_named(word: str) -> str | None:
+    """The state a stance's side names (``state_of``), initials however written:
+    "U.S." and "U. S." normalise to "u s", which is "us"."""
+    if len(word) > 2 and all(len(part) == 1 for part in word.split()):
+        word = word.replace(" ", "")
+    return state_of(word)
+
+
 def names_an_organisation(tokens: set[str] | frozenset[str]) -> bool:
     """Whether a name's normalised words make it an organisation ("Foreign Ministry", "IRGC")."""
     return bool(tokens & ORG_WORDS)
@@ -126,3 +134,22 @@ def looks_like_personal_name(display: str) -> bool:
     person's name, possibly behind a title ("Foreign Minister Hossein Amir-Abdollahian")."""
     words = display.split()
     return 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words if len(w) > 3)
+
+
+# News outlets and anonymous sources: they relay what others say or do, so a
+# position they report is never theirs ("NBC reported that ...", "told The
+# Jerusalem Post"). Normalised words; a name holding one (and naming no
+# state: "Iranian media" speaks for Iran) is an outlet.
+NEWS_WORDS = frozenset({
+    "news", "media", "agency", "times", "post", "journal", "tribune", "herald", "gazette", "daily",
+    "newspaper", "tv", "television", "radio", "broadcaster", "outlet", "reporter", "reporters",
+    "correspondent", "sources", "observatory", "nbc", "cbs", "abc", "cnn", "msnbc", "bbc", "fox",
+    "reuters", "ap", "afp", "bloomberg", "politico", "axios", "guardian", "tass", "irna", "isna",
+    "tasnim", "fars", "xinhua", "aljazeera", "jazeera", "telegraph", "independent", "examiner",
+})
+
+
+def names_a_news_outlet(tokens: set[str] | frozenset[str]) -> bool:
+    """Whether a name's normalised words make it a news outlet or an anonymous
+    source rather than an actor ("NBC", "The Jerusalem Post", "internal sources")."""
+    return bool(tokens & NEWS_WORDS) and not any(STATE_BY_NAME.get(t) for t in tokens)

@@ -21,7 +21,7 @@ from .articles import Article
 from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
-from .lexicon import ROLE_WORDS, looks_like_personal_name, names_an_organisation, state_of
+from .lexicon import ROLE_WORDS, looks_like_personal_name, names_a_news_outlet, names_an_organisation, side_named, state_of
 from .prepass import DATE_EXPRESSION
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
@@ -296,7 +296,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     if target is None or same_side(target, speaker, role):
         return None
     # A demonym or a capital stands for its state ("Iranian", "Tel Aviv").
-    target = state_of(normalise_text(target)) or target
+    target = side_named(normalise_text(target)) or target
     holder = speaker_side(speaker, role) or speaker
     if fold_name(holder) == fold_name(target):
         return None
@@ -317,7 +317,8 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
 # the words alone do not say which way the position really goes.
 _AGAINST_WORDS = re.compile(
     r"\b(?:threat\w*|condemn\w*|critici[sz]\w*|accus\w*|blam\w*|violat\w*|crimes?|aggress\w*|hostil\w*|"
-    r"double standards|sanction\w*|blow to|denounc\w*|veto\w*|overrid\w*|end (?:his|her|its|their) campaign)\b",
+    r"double standards|sanction\w*|blow to|denounc\w*|veto\w*|overrid\w*|end (?:his|her|its|their) campaign|"
+    r"not tolerate|Zionist)\b",  # "Zionist" is the word of those against Israel
     re.I,
 )
 _FOR_WORDS = re.compile(
@@ -351,6 +352,44 @@ def polarity_conflict(stance: Stance, sentence: str) -> str | None:
         if found and not agreeing.search(near):
             return f"polarity: '{stance.polarity}' of {stance.target}, but the sentence says '{found.group(0)}' next to it"
     return None
+
+
+def _opposite(a: str, b: str) -> bool:
+    return {a, b} in ({"support", "oppose"}, {"support", "deny"})
+
+
+def overruling_deed(stance: Stance, deeds: list[Stance]) -> Stance | None:
+    """The stance the parse reads in the same sentence, between the same two sides,
+    with the opposite polarity ("would not allow Tel Aviv to attack" is against
+    Israel, whatever the model answered); None when the parse does not disagree.
+    The parse's reading is syntactic and sure, so it wins."""
+    for deed in deeds:
+        same_place = (deed.evidence.start, deed.evidence.end) == (stance.evidence.start, stance.evidence.end)
+        same_sides = fold_name(deed.holder) == fold_name(stance.holder) and fold_name(deed.target) == fold_name(stance.target)
+        if same_place and same_sides and _opposite(deed.polarity, stance.polarity):
+            return deed
+    return None
+
+
+def relaying_outlet(stance: Stance, sentence: str) -> str | None:
+    """The news outlet or anonymous source a stance puts as its holder or target
+    ("NBC reported ...", "told The Jerusalem Post"): it relays positions, it
+    holds none and is the target of none. A state the sentence names only as
+    an outlet's ("told a Turkish news agency") is that outlet. None when both
+    are actors."""
+    for name in (stance.holder, stance.target):
+        if names_a_news_outlet(frozenset(normalise_text(name).split())):
+            return name
+    spans = _mentions(stance.target, sentence)
+    outlets = [_OUTLET_AFTER.match(sentence, end) for _, end in spans]
+    if spans and all(outlets):
+        start = spans[0][0]
+        return sentence[start:outlets[0].end()]
+    return None
+
+
+# The words that make a state's name an outlet's: "Turkish news agency", "Israeli media".
+_OUTLET_AFTER = re.compile(r"\s+(?:state\s+)?(?:news\s+agency|news|media|press|television|TV|radio|newspaper)\b", re.I)
 
 
 def distinct_stances(stances: list[Stance]) -> list[Stance]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.rules import distinct_stances, polarity_conflict, stance_from
+from summariser.rules import distinct_stances, polarity_conflict, relaying_outlet, stance_from
 from summariser.prepass import split_sentences
 from summariser.questions import SpeechAct
 
@@ -79,6 +79,8 @@ def with_words(sentence: str, holder: str, polarity: str, target: str):
         ("The council voted to override the governor's veto of the bill.", "support", "governor", "override"),
         ("The president called on Maduro to end his campaign of chaos.", "support", "Maduro", "end his campaign"),
         ("Aliyev praised the defense cooperation with Tel Aviv.", "oppose", "Israel", "prais"),
+        ("We will not tolerate a Zionist base on our northern border.", "support", "Israel", "not tolerate"),
+        ("State television claimed a Zionist presence at the border.", "support", "Israel", "Zionist"),
         # The words agree, or say both, or are about someone else: no conflict.
         ("Aliyev praised the defense cooperation with Tel Aviv.", "support", "Israel", None),
         ("He condemned the strike but thanked Qatar for its support.", "support", "Qatar", None),
@@ -117,3 +119,49 @@ def test_the_state_a_speaker_is_posted_to_is_not_their_side():
     vennberg = stance_from(SpeechAct(sentence=2, speaker="Karl Vennberg", stance="oppose", target="Israel"),
                            sentences[2], article)
     assert vennberg is not None and (vennberg.holder, vennberg.target) == ("Karl Vennberg", "Israel")
+
+
+def test_a_target_written_with_spaced_initials_is_its_state():
+    text = "Talks\n\nIranian President Masoud Pezeshkian criticised the U. S. for the strikes.\n"
+    article = article_from_text(text)
+    sentence = split_sentences(article)[0]
+    stance = stance_from(SpeechAct(sentence=1, speaker="Masoud Pezeshkian", stance="oppose", target="U. S."),
+                         sentence, article)
+    assert stance is not None and (stance.holder, stance.target) == ("Iran", "United States")
+
+
+def test_a_news_outlet_relaying_a_claim_holds_no_stance_and_is_counted():
+    from summariser.extract import _held_by_actors
+
+    sentence = "NBC reported that the senator told The Daily Herald she backs Ellis."
+    relayed = [with_words(sentence, "NBC", "support", "Ellis"), with_words(sentence, "Ann Holt", "support", "The Daily Herald"),
+               with_words(sentence, "Ann Holt", "support", "Ellis")]
+    dropped = []
+    assert _held_by_actors(relayed, article_from_text("News\n\n" + sentence + "\n"), dropped) == [relayed[2]]
+    assert [d.kind for d in dropped] == ["stance", "stance"]
+    assert "NBC" in dropped[0].reason and "Daily Herald" in dropped[1].reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "outlet"),
+    [
+        ("In an interview with a Turkish news agency, Aliyev said he respects sovereign rights.", "Turkish news agency"),
+        ("Ibrahim informed Israeli media that Baku values its ties.", "Israeli media"),
+        ("Ibrahim informed Israeli media that Baku values its ties with Israel.", None),  # Israel named as itself too
+    ],
+)
+def test_a_state_named_only_as_an_outlets_is_that_outlet(sentence, outlet):
+    found = relaying_outlet(with_words(sentence, "Azerbaijan", "support", "Turkey" if "Turkish" in sentence else "Israel"),
+                            sentence)
+    assert found == outlet
+
+
+def test_where_the_parse_reads_the_opposite_polarity_the_parse_wins_and_the_model_is_counted():
+    from summariser.extract import _parse_agrees
+
+    sentence = "Ankara would not allow Athens to station troops on the islands."
+    model = [with_words(sentence, "Turkey", "support", "Greece"), with_words(sentence, "Turkey", "support", "Cyprus")]
+    parse = [with_words(sentence, "Turkey", "oppose", "Greece")]
+    dropped = []
+    assert _parse_agrees(model, parse, dropped) == [model[1]]
+    assert len(dropped) == 1 and "'support' of Greece" in dropped[0].reason and "'oppose'" in dropped[0].reason
