@@ -598,6 +598,7 @@ class EntityResolver:
         drafts = [_draft_entity(nodes) for _, nodes in sorted(clusters.items())]
         keyed = _identity_keys(drafts)
         self._entity_by_root: dict[str, DossierEntity] = {}
+        self._sides: dict[str, str] = {}
         entities: list[DossierEntity] = []
         for root, draft, parts in zip(sorted(clusters), drafts, keyed):
             entity = DossierEntity(
@@ -606,6 +607,9 @@ class EntityResolver:
             )
             self._entity_by_root[root] = entity
             entities.append(entity)
+            states = {country for node in clusters[root] for _, country in node.roles if country}
+            if len(states) == 1:
+                self._sides[entity.id] = next(iter(states))
         self.entities: list[DossierEntity] = sorted(entities, key=lambda e: e.id)
         self._by_id = {e.id: e for e in entities}
 
@@ -629,6 +633,11 @@ class EntityResolver:
 
     def name_of(self, entity_id: str | None) -> str | None:
         return None if entity_id is None else self._by_id[entity_id].name
+
+    def side_of(self, entity_id: str) -> str | None:
+        """The state whose office the articles give this person ("Iran's newly
+        elected President Masoud Pezeshkian" -> Iran), when they all give one."""
+        return self._sides.get(entity_id)
 
 
 @dataclass(frozen=True)

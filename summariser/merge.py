@@ -869,6 +869,8 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
                 continue  # a stance needs two sides ("Azerbaijan" toward "Baku" has one)
             if _only_relays(stance, holder, extraction.statements, resolver, article.id):
                 continue  # the holder only reports someone else's position
+            if _toward_own_state(resolver, holder, target):
+                continue  # an office holder toward the state they speak for takes no side
             if (holder, target) not in name_words:
                 name_words[(holder, target)] = _own_name_words(resolver, holder, target)
             full = text_key(stance.topic)
@@ -883,6 +885,14 @@ def _stance_mentions(extractions: list[ArticleExtraction], resolver: EntityResol
             ))
     mentions.sort(key=lambda m: m.order)
     return mentions
+
+
+def _toward_own_state(resolver: EntityResolver, holder: str, target: str) -> bool:
+    """Whether the holder holds an office of the target state. One article may
+    write only "President Pezeshkian"; another, "Iran's President Masoud
+    Pezeshkian": the merge sees both, the article alone cannot."""
+    side = resolver.side_of(holder)
+    return side is not None and state_of(normalise_text(resolver.name_of(target) or "")) == side
 
 
 def topics_match(a: str, b: str) -> bool:

@@ -60,7 +60,8 @@ def speaker_role(text: str, speaker: str) -> str | None:
 def _role_before(surname: str) -> re.Pattern[str]:
     return re.compile(
         # [^\S\n]: spaces but not a line break, so a role never reaches into the line before.
-        r"((?:[A-Z][\w’'\-]*[^\S\n]+){0,4}?" + ROLE_WORDS + r"(?:[^\S\n]+(?:of|to)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w\-]*)?)[^\S\n]*,?[^\S\n]+"
+        # "Iran’s newly elected President": a possessive state may take a few lower-case words.
+        r"((?:[A-Z][\w\-]*[’']s[^\S\n]+(?:[a-z]+[^\S\n]+){0,2})?(?:[A-Z][\w’'\-]*[^\S\n]+){0,4}?" + ROLE_WORDS + r"(?:[^\S\n]+(?:of|to)[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w\-]*)?)[^\S\n]*,?[^\S\n]+"
         r"(?:[A-Z][\w\-]*[^\S\n]+){0,2}" + re.escape(surname) + r"\b"
     )
 

@@ -21,7 +21,7 @@ from summariser.diff import diff_dossiers
 from summariser.happenings import events_left_out
 from summariser.nlp import parse
 from summariser.prepass import split_sentences
-from summariser.rules import entities_of
+from summariser.rules import entities_of, speaker_role, speaker_side
 from summariser.merge import (
     EVENT_SIM_WITH_SHARED_PARTICIPANT,
     STATEMENT_SIM,
@@ -1060,3 +1060,30 @@ def test_review_layout_is_canonical_json_that_reads_back_the_same(dossier):
     assert sum(1 for line in lines if line.strip().startswith('{"article_id"')) == sources
     assert sum(1 for line in lines if line.strip().startswith('{"date"')) == sum(len(s.assertions) for s in dossier.stances)
     assert sum(1 for line in lines if line.strip().startswith('"id": "ev-')) == len(dossier.events)
+
+
+def test_an_office_holder_takes_no_side_toward_the_state_another_article_says_he_serves():
+    # Seed 002 writes only "President Pezeshkian"; seed 000 "Iran’s newly elected President Masoud Pezeshkian".
+    t = seed_text(A002)
+    call = extraction(
+        A002,
+        entities=[Entity(name="Pezeshkian", type="person"), Entity(name="Iran", type="country"),
+                  Entity(name="United States", type="country", mentions=["U.S."])],
+        stances=[
+            Stance(holder="Pezeshkian", target="Iran", topic="Iran's response to the attacks", polarity="support",
+                   evidence=ev(t, "Pezeshkian said Iran was then compelled to strike a U.S. base in Qatar.")),
+            Stance(holder="Pezeshkian", target="U.S.", topic="double standards", polarity="oppose",
+                   evidence=ev(t, "He also mentioned the “double standards” of the U.S.")),
+        ],
+    )
+    d = merge([x000(), call], model="m", prompt_version="p")
+    names = {e.id: e.name for e in d.entities}
+    pairs = {(names[s.holder], names[s.target]) for s in d.stances}
+    assert ("Masoud Pezeshkian", "Iran") not in pairs
+    assert ("Masoud Pezeshkian", "United States") in pairs
+
+
+def test_a_possessive_state_before_an_office_is_the_speakers_role():
+    text = "France’s newly elected President Anne Morel said the talks would go on."
+    assert speaker_role(text, "Anne Morel") == "France’s newly elected President"
+    assert speaker_side("Anne Morel", speaker_role(text, "Anne Morel")) == "France"
