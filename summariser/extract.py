@@ -67,7 +67,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    distinct_stances, entities_of, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
+    attacked_target, distinct_stances, entities_of, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -712,10 +712,12 @@ def _parse_agrees(stances: list[Stance], deeds: list[Stance], dropped: list[Drop
 
 
 def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
-    """Stances whose polarity the words next to their target do not contradict; the others are counted."""
+    """Stances whose polarity the words next to their target do not contradict, toward a
+    target that is a side and not only the one attacked; the others are counted."""
     kept = []
     for stance in stances:
-        conflict = polarity_conflict(stance, article.text[stance.evidence.start:stance.evidence.end])
+        sentence = article.text[stance.evidence.start:stance.evidence.end]
+        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence)
         if conflict is None:
             kept.append(stance)
         else:

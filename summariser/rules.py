@@ -355,6 +355,25 @@ def polarity_conflict(stance: Stance, sentence: str) -> str | None:
     return None
 
 
+# "to attack", "targeting": the words before the one attacked.
+_ATTACKING = re.compile(r"\b(?:to\s+(?:attack|strike|target|bomb|hit)|attacking|targeting|striking|bombing)\b", re.I)
+_DENIED = re.compile(r"\b(?:not|never|no|nor|refus\w*|prevent\w*)\b", re.I)
+
+
+def attacked_target(stance: Stance, sentence: str) -> str | None:
+    """Why a stance's target is only the one attacked in the sentence ("Israel is
+    using drones to attack Iraq"): a position toward it is the model's guess,
+    the sentence takes its position toward the attacker. None otherwise, and
+    when the attack is one someone will not allow ("would not allow X to attack")."""
+    if stance.polarity not in ("support", "oppose"):
+        return None
+    for start, _ in _mentions(stance.target, sentence):
+        for attack in _ATTACKING.finditer(sentence, max(0, start - _NEAR), start):
+            if not _DENIED.search(sentence, max(0, attack.start() - 40), attack.start()):
+                return f"target: {stance.target} is the one attacked in the sentence ('{attack.group(0)}'), not a side"
+    return None
+
+
 def _opposite(a: str, b: str) -> bool:
     return {a, b} in ({"support", "oppose"}, {"support", "deny"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.rules import distinct_stances, polarity_conflict, relaying_outlet, stance_from
+from summariser.rules import attacked_target, distinct_stances, polarity_conflict, relaying_outlet, stance_from
 from summariser.prepass import split_sentences
 from summariser.questions import SpeechAct
 
@@ -165,3 +165,18 @@ def test_where_the_parse_reads_the_opposite_polarity_the_parse_wins_and_the_mode
     dropped = []
     assert _parse_agrees(model, parse, dropped) == [model[1]]
     assert len(dropped) == 1 and "'support' of Greece" in dropped[0].reason and "'oppose'" in dropped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "polarity", "dropped"),
+    [
+        ("The rebels said Oslo was using drones to attack the northern regions of Sweden.", "Sweden", "oppose", True),
+        ("The militia claimed it had proof of plans to attack and target a French base.", "France", "support", True),
+        ("Oslo said it would not allow Berlin to attack Sweden from its soil.", "Sweden", "support", False),
+        ("The minister praised Sweden for its help after the storm.", "Sweden", "support", False),
+    ],
+    ids=["victim", "victim by demonym", "attack not allowed", "no attack"],
+)
+def test_a_stance_toward_the_one_attacked_is_no_stance(sentence, target, polarity, dropped):
+    found = attacked_target(with_words(sentence, "X", polarity, target), sentence)
+    assert (found is not None) == dropped, found
