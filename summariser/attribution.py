@@ -46,6 +46,11 @@ g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    tune set).
 h. Sources that are not persons ("the report", "officials", "a Times
    article") are kept, typed by entity label or head-noun lexicon.
+i. A noun of saying or stance with a possessor ("his support for the
+   bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
+   possessor is the source, the prepositional object, "that" clause or
+   infinitive the content. Inside what another source is reported to say
+   ("she mocked his call for ...") it is part of that report only.
 
 kind is "quote" when the content is a quotation, "mixed" when a paraphrase
 contains a quotation of two or more words, else "paraphrase".
@@ -211,6 +216,24 @@ FINITE_CLAUSE_ONLY = frozenset(
     voice reaffirm oppose dispute dismiss reject compliment
     """.split()
 )
+# Nouns of saying or stance whose possessor is the source ("his support for
+# the bill", "Lee's call for an inquiry", "her claim that ..."): noun ->
+# prepositions whose object is the content. A "that" clause is content for
+# all of them; an infinitive only for NOUN_INFINITIVE_CUES ("his call to
+# ban ..."). Without a possessor there is no source, and nothing is kept.
+NOUN_CUES: dict[str, frozenset[str]] = {
+    noun: frozenset(preps.split())
+    for noun, preps in {
+        "support": "for", "call": "for", "criticism": "of", "opposition": "to", "praise": "for of",
+        "demand": "for", "claim": "of", "statement": "", "argument": "for against",
+        "warning": "of about against", "denial": "of", "endorsement": "of", "defense": "of", "defence": "of",
+        "rejection": "of", "condemnation": "of", "comment": "on about", "remark": "on about",
+        "insistence": "on", "assertion": "", "accusation": "of against", "allegation": "of", "pledge": "",
+        "promise": "", "vow": "", "belief": "in", "objection": "to", "complaint": "about", "apology": "for",
+        "threat": "", "refusal": "", "suggestion": "", "prediction": "", "admission": "", "announcement": "",
+    }.items()
+}
+NOUN_INFINITIVE_CUES = frozenset({"call", "pledge", "promise", "vow", "threat", "refusal", "demand", "decision"})
 # "according to X": X counts as a source when it is one of these or a name.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -248,7 +271,7 @@ PERSON_TITLES = frozenset(
     "mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. capt. sgt. prof. rev. president senator governor minister "
     "ambassador premier chancellor judge mayor secretary king queen prince general".split()
 )
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # "according to the plan/law/rules" is not an attribution.
@@ -889,6 +912,31 @@ def _according_to(doc: Doc, token: Token) -> _Candidate | None:
     )
 
 
+def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
+    """'his support for the bill', 'Lee's call for an inquiry', 'her claim
+    that ...': a NOUN_CUES noun with a possessor (the source) and a content
+    (its prepositional object, a "that" clause or, for some, an infinitive)."""
+    lemma = _lemma(token)
+    if token.pos_ != "NOUN" or lemma not in NOUN_CUES:
+        return None
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    for child in token.children:
+        tokens: list[Token] = []
+        if child.dep_ == "prep" and child.lower_ in NOUN_CUES[lemma]:
+            tokens = [t for t in child.subtree if t.i != child.i]
+        elif child.dep_ in ("acl", "ccomp", "relcl") and child.i > token.i:
+            marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in child.children)
+            if marked or (infinitive and lemma in NOUN_INFINITIVE_CUES):
+                tokens = list(child.subtree)
+        content = _content_from(doc, tokens)
+        if content is not None:
+            return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=owner, content=content)
+    return None
+
+
 HEADLINE_LABELS = frozenset(
     """
     read related photo photos image images source sources update updated watch video videos editor note
@@ -1008,7 +1056,10 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
             continue
         if _in_quote(quotes, token.idx) is not None:
             continue  # a cue inside a quotation is part of what the quoted speaker says
-        special = _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
+        special = (
+            _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
+            or _noun_cue(doc, token)
+        )
         if special is not None:
             found.append(special)
             continue
@@ -1028,7 +1079,19 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         for content in quoted:
             if not any(content[0] < c[1] and c[0] < content[1] for c in contents):
                 found.append(_Candidate(_cue_span(token), token, subject, content))
-    return found
+    return [c for c in found if not _nested_noun_cue(c, found)]
+
+
+def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:
+    """A noun cue inside what someone else is reported to say ("she praised
+    his support for the bill"): part of that report, not one of its own."""
+    token = candidate.cue_token
+    if token is None or token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES:
+        return False
+    return any(
+        other is not candidate and other.subject is not None and other.content[0] <= candidate.cue[0] < other.content[1]
+        for other in found
+    )
 
 
 def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc) -> tuple[tuple[int, int], Kind]:

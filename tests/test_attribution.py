@@ -286,6 +286,25 @@ class TestCues:
         found = find(text)
         assert [(a.cue.text, a.source.text if a.source else None, a.content.text) for a in found] == [expected]
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Maria Lopez's call for a recount angered the mayor.", ("call", "Maria Lopez's", "a recount")),
+            ("His support for the fuel tax angered the voters.", ("support", "His", "the fuel tax")),
+            ("Her claim that the bridge was unsafe proved wrong.", ("claim", "Her", "the bridge was unsafe")),
+            ("The senator's pledge to cut taxes won him votes.", ("pledge", "The senator's", "to cut taxes")),
+            ("Tom Baker's criticism of the budget surprised his allies.", ("criticism", "Tom Baker's", "the budget")),
+        ],
+    )
+    def test_noun_cue_with_its_possessor_as_source(self, text: str, expected: tuple[str, str, str]) -> None:
+        found = find(text)
+        assert [(a.cue.text, a.source.text if a.source else None, a.content.text) for a in found] == [expected]
+
+    def test_noun_cue_without_possessor_or_inside_a_report_gives_nothing_more(self) -> None:
+        assert find("The call for a recount angered the mayor.") == []
+        found = find("Tom Baker mocked Maria Lopez's call for a recount.")
+        assert brief(found) == [("mocked", "Tom Baker", "Maria Lopez's call for a recount", "paraphrase")]
+
     def test_glued_that_from_scraping(self) -> None:
         found = find("Maria Lopez remarkedthat the vote was close.")
         assert brief(found) == [("remarked", "Maria Lopez", "the vote was close", "paraphrase")]
