@@ -108,6 +108,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
+    discuss credit rail
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -150,7 +151,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet
+    lament mention note cite state tweet discuss credit
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
@@ -168,13 +169,13 @@ ADDRESSEE_VERBS = frozenset(
 )
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
-    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question"}
+    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit"}
 )
 # Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind encourage
+    recommend remind encourage expect hope
     """.split()
 ) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.
@@ -201,13 +202,18 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "refer": frozenset({"to"}),
     "point": frozenset({"to"}),
     "talk": frozenset({"about", "of"}),
-    "speak": frozenset({"about", "of"}),
+    "speak": frozenset({"about", "of", "against"}),
+    "rail": frozenset({"against", "at"}),
+    "credit": frozenset({"with", "for"}),
     "ask": frozenset({"about"}),
     "joke": frozenset({"about"}),
     "write": frozenset({"about", "of"}),
     "vote": frozenset({"for", "against"}),
     "express": frozenset(),
 }
+# Verbs that report only with a subject of their own: "X discussed the
+# budget" is a report, "met X to discuss the budget" a purpose.
+OWN_SUBJECT_ONLY = frozenset({"discuss"})
 # Verbs that take a clause only when it is finite or has "that": "welcomed
 # Gantz to bolster ties" is not a report.
 FINITE_CLAUSE_ONLY = frozenset(
@@ -765,10 +771,11 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
         span = _content_from(doc, rest)
         if span:
             return [span]
-    if lemma in COGNITION_VERBS and lemma not in SPEECH_VERBS:
+    if lemma in COGNITION_VERBS and lemma not in SPEECH_VERBS | INFINITIVE_VERBS:
         return []
     objects = [c for c in children if c.dep_ in ("dobj", "dative")]
-    if lemma in INFINITIVE_VERBS:
+    if lemma in INFINITIVE_VERBS and not (lemma in COGNITION_VERBS and _is_passive(verb)):
+        # ("is expected to win": expected by someone unnamed)
         for child in children:
             if child.dep_ == "xcomp":
                 tokens = list(child.subtree)
@@ -1047,6 +1054,9 @@ def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
 
 
 _GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have"})
+# "wanted to make clear that ...", "tried to explain that ...": the speech
+# verb under them reports what was said (not "refused to say").
+_SAYING_ON_PURPOSE = frozenset({"want", "try", "seek", "intend", "mean"})
 
 
 def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_Candidate]:
@@ -1066,9 +1076,13 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         if _lemma(token) not in CUE_VERBS or not _is_verb(token):
             continue
         if token.dep_ == "xcomp" and not (
-            _lemma(token.head) in _GOING_ON or (_lemma(token.head) in SPEECH_VERBS and not _is_passive(token.head))
+            _lemma(token.head) in _GOING_ON
+            or (_lemma(token.head) in SPEECH_VERBS and not _is_passive(token.head))
+            or (_lemma(token.head) in _SAYING_ON_PURPOSE and _lemma(token) in SPEECH_VERBS)
         ):
             continue  # "is expected to announce", "declined to say": not (yet) said
+        if _lemma(token) in OWN_SUBJECT_ONLY and not any(c.dep_ == "nsubj" for c in token.children):
+            continue  # "met the minister to discuss trade": a purpose, not a report
         subject = _subject(token)
         if subject is None and not _is_passive(token):
             continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak

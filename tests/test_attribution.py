@@ -280,6 +280,12 @@ class TestCues:
             ("London was the capital of finance in 2015, according to one global index.", ("according to", "one global index", "London was the capital of finance in 2015")),
             ("Tom Baker writes:\n\nThe movie names neither the mayor nor the governor.", ("writes", "Tom Baker", "The movie names neither the mayor nor the governor.")),
             ("''We will win this race,'' Maria Lopez said.", ("said", "Maria Lopez", "We will win this race")),
+            ("Maria Lopez discussed the new budget.", ("discussed", "Maria Lopez", "the new budget")),
+            ("Tom Baker credited the mayor with saving the old bridge.", ("credited", "Tom Baker", "the mayor with saving the old bridge")),
+            ("Maria Lopez railed against the new fuel tax.", ("railed", "Maria Lopez", "the new fuel tax")),
+            ("Tom Baker spoke out against the new fuel tax.", ("spoke out", "Tom Baker", "the new fuel tax")),
+            ("The campaign is expecting to air a new ad in Ohio.", ("expecting", "The campaign", "to air a new ad in Ohio")),
+            ("Maria Lopez hopes to win the race in Ohio.", ("hopes", "Maria Lopez", "to win the race in Ohio")),
         ],
     )
     def test_cue(self, text: str, expected: tuple[str, str, str]) -> None:
@@ -304,6 +310,14 @@ class TestCues:
         assert find("The call for a recount angered the mayor.") == []
         found = find("Tom Baker mocked Maria Lopez's call for a recount.")
         assert brief(found) == [("mocked", "Tom Baker", "Maria Lopez's call for a recount", "paraphrase")]
+
+    def test_speech_verb_under_a_verb_of_purpose(self) -> None:
+        found = find("Tom Baker wanted to make clear that the deal was dead.")
+        assert ("make", "Tom Baker", "the deal was dead", "paraphrase") not in brief(found)
+        found = find("Tom Baker wanted to say that the deal was dead.")
+        assert ("say", "Tom Baker", "the deal was dead", "paraphrase") in brief(found)
+        found = find("The senator refused to say whether she would run.")
+        assert [a.cue.text for a in found] == ["refused"]
 
     def test_glued_that_from_scraping(self) -> None:
         found = find("Maria Lopez remarkedthat the vote was close.")
