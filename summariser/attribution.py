@@ -34,7 +34,9 @@ e. "according to X, ..." : X is the source, the rest of the clause the
    pronoun or noun, except the NOT_SOURCES nouns ("according to the plan").
    "X writes:" ending a line gives the next unquoted paragraph. Quotation
    marks are “curly”, "straight" or ''doubled apostrophes'' (NYT style).
-f. Quotation marks without a cue nearby (titles, scare quotes) give nothing;
+f. Quotation marks right after a possessive, determiner or preposition
+   name something ('on NBC's "Meet the Press"'): never a cue's quotation.
+   Quotation marks without a cue nearby (titles, scare quotes) give nothing;
    a quotation needs a cue in its sentence or an adjacent one and at least
    four words, unless it is the cue verb's own object ('called it "a
    disgrace"').
@@ -868,9 +870,24 @@ def _finite_or_marked(clause: Token) -> bool:
     return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in clause.children)
 
 
+_NOT_TITLE_WORDS = frozenset({"that", "as", "like", "if", "whether", "because", "than"})
+
+
+def _names_a_title(doc: Doc, quote: Quote) -> bool:
+    """A quotation right after a possessive, a determiner or a preposition
+    names something ('on NBC's "Meet the Press"', 'in the "Art of the
+    Deal"'): a title, not words someone said."""
+    before = doc.text[: quote.open].rstrip()
+    token = token_at(doc, len(before) - 1) if before else None
+    if token is None or token.lower_ in _NOT_TITLE_WORDS:
+        return False
+    return token.tag_ in ("POS", "DT", "PRP$", "IN") and token.idx + len(token.text) == len(before)
+
+
 def _quote_objects(doc: Doc, verb: Token, quotes: list[Quote]) -> list[tuple[int, int]]:
-    """Quotations that are the verb's own dependents ('said: "..."')."""
+    """Quotations that are the verb's own dependents ('said: "..."'), not titles."""
     found = []
+    quotes = [q for q in quotes if not _names_a_title(doc, q)]
     for child in verb.children:
         if child.dep_ not in _LINKING_DEPS:
             continue

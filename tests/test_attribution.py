@@ -178,6 +178,11 @@ class TestHowManyAttributions:
         ]
         assert [p.text for p in found[0].parts] == ["We will win", "and nobody can stop us now."]
 
+    def test_a_quoted_title_after_the_cue_is_not_more_of_the_quote(self) -> None:
+        for text in ('"The plan is dead," Baker said on NBC\'s "Meet the Press."',
+                     '"The bridge will reopen soon," Baker said on NBC\'s "Meet the Press."'):
+            assert [a.content.text for a in find(text)] == [text[1 : text.index(',"')]]
+
     def test_an_unsplit_quote_has_no_parts(self) -> None:
         found = find("“We will win this race,” she said.")
         assert brief(found) == [("said", "she", "We will win this race", "quote")]
