@@ -13,7 +13,8 @@ a. A cue verb with a complement clause (ccomp), an infinitive (xcomp, for
    "warned of ...") or, for verbs that take one, a noun-phrase object
    ("denied the reports", "chronicles his rise") gives one attribution. The
    source is the verb's subject, inherited through conjunctions ("... and
-   said"), participles ("adding that") and relative clauses ("who said"),
+   said"), participles ("adding that", "spent an hour explaining", "left
+   after saying") and relative clauses ("who said"),
    or the passive agent ("was criticised by X"); a passive without agent
    has no source.
 b. A quotation whose words are the complement of a cue, or which has a cue
@@ -110,7 +111,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    discuss credit rail
+    discuss credit rail chide scold rebuke berate lambaste grouse brag
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -144,6 +145,7 @@ QUOTE_VERBS = frozenset(
     joke quip shout whisper ask tweet post testify confirm deny call describe urge promise vow pledge
     threaten predict suggest complain concede observe mention point reiterate boast caution proclaim
     assure reassure inform muse agree continue allege contend maintain clarify lament bark elaborate
+    grouse brag
     """.split()
 )
 # Verbs whose noun-phrase object is the content ("denied the reports").
@@ -153,7 +155,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet discuss credit
+    lament mention note cite state tweet discuss credit chide scold rebuke berate lambaste
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
@@ -171,7 +173,8 @@ ADDRESSEE_VERBS = frozenset(
 )
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
-    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit"}
+    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
+     "chide", "scold", "rebuke", "berate", "lambaste"}
 )
 # Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
 INFINITIVE_VERBS = frozenset(
@@ -207,6 +210,12 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "speak": frozenset({"about", "of", "against"}),
     "rail": frozenset({"against", "at"}),
     "credit": frozenset({"with", "for"}),
+    "chide": frozenset({"for"}),
+    "scold": frozenset({"for"}),
+    "rebuke": frozenset({"for"}),
+    "berate": frozenset({"for"}),
+    "lambaste": frozenset({"for"}),
+    "brag": frozenset({"about", "of"}),
     "ask": frozenset({"about"}),
     "joke": frozenset({"about"}),
     "write": frozenset({"about", "of"}),
@@ -514,6 +523,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 if child.dep_ == "nsubjpass":
                     return child
         return subject
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return _subject(head.head, depth + 1)  # "X left after saying that ...": X said it
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
         if verb.dep_ == "acl" and head.dep_ in ("dobj", "dative") and not _is_document(head) and _lemma(head) not in CLAIM_NOUNS:
             # "emailed supporters saying ...": the one who emailed says it
@@ -795,6 +806,8 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
             tokens = [t for t in child.subtree if t.i != child.i]
             if lemma in TARGET_VERBS and objects and objects[0].i < child.i:
                 tokens = list(objects[0].subtree) + list(child.subtree)
+            # "referred to the protesters as thugs": what they were called goes with them
+            tokens += [t for c in children if c.dep_ == "prep" and c.lower_ == "as" and c.i > child.i for t in c.subtree]
             span = _content_from(doc, tokens)
             if span:
                 return [span]
@@ -1070,7 +1083,7 @@ def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
     return None
 
 
-_GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have"})
+_GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have", "spend"})
 # "wanted to make clear that ...", "tried to explain that ...": the speech
 # verb under them reports what was said (not "refused to say").
 _SAYING_ON_PURPOSE = frozenset({"want", "try", "seek", "intend", "mean"})

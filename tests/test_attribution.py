@@ -291,6 +291,10 @@ class TestCues:
             ("Tom Baker spoke out against the new fuel tax.", ("spoke out", "Tom Baker", "the new fuel tax")),
             ("The campaign is expecting to air a new ad in Ohio.", ("expecting", "The campaign", "to air a new ad in Ohio")),
             ("Maria Lopez hopes to win the race in Ohio.", ("hopes", "Maria Lopez", "to win the race in Ohio")),
+            ("Tom Baker has referred to the protesters as thugs.", ("referred", "Tom Baker", "the protesters as thugs")),
+            ("Maria Lopez groused that the network ignores her.", ("groused", "Maria Lopez", "the network ignores her")),
+            ("Maria Lopez chided him for siding with the council.", ("chided", "Maria Lopez", "him for siding with the council")),
+            ("Tom Baker bragged about his new golf club.", ("bragged", "Tom Baker", "his new golf club")),
         ],
     )
     def test_cue(self, text: str, expected: tuple[str, str, str]) -> None:
@@ -315,6 +319,12 @@ class TestCues:
         assert find("The call for a recount angered the mayor.") == []
         found = find("Tom Baker mocked Maria Lopez's call for a recount.")
         assert brief(found) == [("mocked", "Tom Baker", "Maria Lopez's call for a recount", "paraphrase")]
+
+    def test_speech_after_a_preposition_or_spent_time_keeps_the_subject(self) -> None:
+        found = find("Tom Baker is facing doubts after saying in a debate that he views himself as neutral.")
+        assert brief(found) == [("saying", "Tom Baker", "he views himself as neutral", "paraphrase")]
+        found = find("Maria Lopez spent an hour explaining why she opposes the plan.")
+        assert ("explaining", "Maria Lopez", "why she opposes the plan", "paraphrase") in brief(found)
 
     def test_speech_verb_under_a_verb_of_purpose(self) -> None:
         found = find("Tom Baker wanted to make clear that the deal was dead.")
