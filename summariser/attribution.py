@@ -30,7 +30,9 @@ c. A quotation over several sentences is one attribution. A quotation split
    attribution and has no cue of its own ('Baker said he would run. "We are
    ready."'), give a second attribution with the same cue and source.
 d. Every cue in a sentence gives its own attribution.
-e. "according to X, ..." : X is the source, the rest of the clause the
+e. "in a poll/survey/report, ..." (FINDING_NOUNS) before a clause with no
+   cue verb: the document is the source, the clause the content.
+   "according to X, ..." : X is the source, the rest of the clause the
    content (not the phrase itself when it ends the clause); X is a name,
    pronoun or noun, except the NOT_SOURCES nouns ("according to the plan").
    "X writes:" ending a line gives the next unquoted paragraph. Quotation
@@ -974,6 +976,30 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
     return None
 
 
+# Documents that find things: "In a new poll, X leads Y" reports what the poll found.
+FINDING_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "memo", "review", "audit", "assessment"})
+
+
+def _in_a_finding(doc: Doc, token: Token) -> _Candidate | None:
+    """'In a new poll, the governor leads by six points': the poll is the
+    source, the clause the content (unless the clause has a cue verb of its
+    own, which then gives the attribution: "In a memo, X wrote that ...")."""
+    if token.lower_ != "in" or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or _lemma(pobj) not in FINDING_NOUNS:
+        return None
+    head = token.head
+    if _lemma(head) in CUE_VERBS or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in head.children):
+        return None
+    own = {t.i for t in token.subtree}
+    rest = [t for t in head.subtree if t.i not in own]
+    content = _content_from(doc, rest, frozenset(own))
+    if content is None:
+        return None
+    return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=pobj, content=content)
+
+
 HEADLINE_LABELS = frozenset(
     """
     read related photo photos image images source sources update updated watch video videos editor note
@@ -1098,7 +1124,7 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
             continue  # a cue inside a quotation is part of what the quoted speaker says
         special = (
             _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
-            or _noun_cue(doc, token)
+            or _noun_cue(doc, token) or _in_a_finding(doc, token)
         )
         if special is not None:
             found.append(special)

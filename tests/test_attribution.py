@@ -401,6 +401,13 @@ class TestNonPersonSources:
         (found,) = find(text)
         assert (found.source.text, found.source_kind, found.source_type) == (source, "nominal", source_type)
 
+    def test_in_a_poll_the_poll_is_the_source(self) -> None:
+        found = find("In a new Gallup poll, the governor leads his rival by six points.")
+        assert brief(found) == [("In", "a new Gallup poll", "the governor leads his rival by six points", "paraphrase")]
+        assert found[0].source_type == "document"
+        found = find("In a memo, Lopez wrote that the plan was dead.")
+        assert brief(found) == [("wrote", "Lopez", "the plan was dead", "paraphrase")]
+
     def test_reports_alleging(self) -> None:
         found = find("Officials rejected reports alleging that the army had used the airport.")
         assert ("alleging", "reports", "the army had used the airport", "paraphrase") in brief(found)
