@@ -113,7 +113,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    discuss credit rail chide scold rebuke berate lambaste grouse brag
+    credit rail chide scold rebuke berate lambaste grouse brag
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -157,7 +157,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet discuss credit chide scold rebuke berate lambaste
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
@@ -224,9 +224,6 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "vote": frozenset({"for", "against"}),
     "express": frozenset(),
 }
-# Verbs that report only with a subject of their own: "X discussed the
-# budget" is a report, "met X to discuss the budget" a purpose.
-OWN_SUBJECT_ONLY = frozenset({"discuss"})
 # Verbs that take a clause only when it is finite or has "that": "welcomed
 # Gantz to bolster ties" is not a report.
 FINITE_CLAUSE_ONLY = frozenset(
@@ -525,7 +522,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 if child.dep_ == "nsubjpass":
                     return child
         return subject
-    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+    if (verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.lower_ in _TIME_AND_MANNER
+            and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX")):
         return _subject(head.head, depth + 1)  # "X left after saying that ...": X said it
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
         if verb.dep_ == "acl" and head.dep_ in ("dobj", "dative") and not _is_document(head) and _lemma(head) not in CLAIM_NOUNS:
@@ -533,6 +531,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return _subject(head.head, depth + 1)
         return head
     return None
+
+
+# "X left after saying ...", "X began by saying ...": X says it; not "X
+# accused Y of threatening ...", where Y is the one who threatens.
+_TIME_AND_MANNER = frozenset({"after", "before", "by", "while", "since", "upon", "on", "in", "without", "when"})
 
 
 def _outer_cue(verb: Token) -> Token | None:
@@ -1137,8 +1140,6 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
             or (_lemma(token.head) in _SAYING_ON_PURPOSE and _lemma(token) in SPEECH_VERBS)
         ):
             continue  # "is expected to announce", "declined to say": not (yet) said
-        if _lemma(token) in OWN_SUBJECT_ONLY and not any(c.dep_ == "nsubj" for c in token.children):
-            continue  # "met the minister to discuss trade": a purpose, not a report
         subject = _subject(token)
         if subject is None and not _is_passive(token):
             continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak
