@@ -17,7 +17,9 @@ a. A cue verb with a complement clause (ccomp), an infinitive (xcomp, for
    after saying") and relative clauses ("who said"),
    or the passive agent ("was criticised by X"); a passive without agent
    has no source.
-b. A quotation whose words are the complement of a cue, or which has a cue
+b. A quotation opening the cue's clause and closed on a comma ('said,
+   "We'll see," when asked ...') is the content; what follows it is the
+   reporter's. A quotation whose words are the complement of a cue, or which has a cue
    in its sentence ('"...," she said'), just before it after a colon
    ("He added:" then the quote, also in the next sentence or paragraph), or
    just after it in a short sentence, is attributed to that cue; the content
@@ -1165,6 +1167,19 @@ def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:
     )
 
 
+def _quote_then_narration(text: str, quote: Quote, start: int, end: int) -> bool:
+    """'said, "We'll see," when asked whether ...': a clause that opens with
+    a quotation closed on a comma goes on in the reporter's words: only the
+    quotation was said."""
+    return (
+        quote.closed
+        and quote.inner_start == start
+        and quote.close < end
+        and text[quote.inner_end : quote.close].startswith(",")
+        and not any(mark in text[quote.close : end] for mark in OPEN_QUOTES)
+    )
+
+
 def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc) -> tuple[tuple[int, int], Kind]:
     """Fit a candidate's content to the quotations it touches."""
     start, end = candidate.content
@@ -1180,6 +1195,9 @@ def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc
         if quote.inner_start <= cue_start and cue_end <= quote.inner_end:
             continue  # the cue inside the quotation: its marks are not the speaker's
         if quote.inner_start <= bare_start and bare_end <= max(quote.inner_end, quote.close) and bare_start < quote.inner_end:
+            used.add(n)
+            return (quote.inner_start, quote.inner_end), "quote"
+        if _quote_then_narration(text, quote, bare_start, end):
             used.add(n)
             return (quote.inner_start, quote.inner_end), "quote"
     kind: Kind = "paraphrase"

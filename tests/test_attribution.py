@@ -183,6 +183,10 @@ class TestHowManyAttributions:
                      '"The bridge will reopen soon," Baker said on NBC\'s "Meet the Press."'):
             assert [a.content.text for a in find(text)] == [text[1 : text.index(',"')]]
 
+    def test_a_quote_closed_on_a_comma_ends_the_content(self) -> None:
+        found = find('Lopez had previously said, "We will see," when asked whether she would run again.')
+        assert ("said", "Lopez", "We will see", "quote") in brief(found)
+
     def test_an_unsplit_quote_has_no_parts(self) -> None:
         found = find("“We will win this race,” she said.")
         assert brief(found) == [("said", "she", "We will win this race", "quote")]
