@@ -615,8 +615,10 @@ def _source_head(subject: Token) -> Token:
     Mammadov,') gives the name."""
     if subject.pos_ != "PROPN" and not subject.ent_type_:
         for child in subject.rights:
-            if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
-                return child
+            if child.dep_ == "appos" and (
+                child.ent_type_ == "PERSON" or (child.pos_ == "PROPN" and child.ent_type_ not in ("NORP", "GPE", "LOC"))
+            ):
+                return child  # not "the mayor, a veteran Democrat,": a description, not a name
     return subject
 
 

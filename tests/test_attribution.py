@@ -86,6 +86,10 @@ class TestSpeakerIsTheSubject:
         found = find("The city's police chief, Anna Kowalski, told reporters that the suspect had fled.")
         assert brief(found) == [("told", "Anna Kowalski", "the suspect had fled", "paraphrase")]
 
+    def test_appositive_description_is_not_the_source(self) -> None:
+        found = find("The mayor, a veteran Democrat, said the bridge would reopen in May.")
+        assert brief(found) == [("said", "The mayor", "the bridge would reopen in May", "paraphrase")]
+
     def test_relative_clause_is_not_part_of_the_source(self) -> None:
         found = find("Maria Lopez, who chairs the committee, said the bill would fail.")
         assert brief(found) == [("said", "Maria Lopez", "the bill would fail", "paraphrase")]
