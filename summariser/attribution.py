@@ -115,14 +115,14 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    credit rail chide scold rebuke berate lambaste grouse brag
+    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
 # ("endorsed Trump", "mocked the plan"). Kept apart from SPEECH_VERBS (no
 # complement clause or quotation is needed). Verbs that are as often
 # physical ("attack", "hit", "target", "blast") are left out: in war news
-# they are not speech.
+# they are not speech ("blasted X for Y" counts, by its preposition).
 STANCE_VERBS = frozenset(
     """
     support back endorse prefer slam trash mock ridicule defend reference downplay disavow denounce
@@ -159,7 +159,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet credit chide scold rebuke berate lambaste
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
@@ -178,7 +178,7 @@ ADDRESSEE_VERBS = frozenset(
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
     {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
-     "chide", "scold", "rebuke", "berate", "lambaste"}
+     "chide", "scold", "rebuke", "berate", "lambaste", "blast"}
 )
 # Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
 INFINITIVE_VERBS = frozenset(
@@ -220,6 +220,9 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "berate": frozenset({"for"}),
     "lambaste": frozenset({"for"}),
     "brag": frozenset({"about", "of"}),
+    # "blasted X for Y" is speech; "blasted X" alone may be a bomb's doing
+    "blast": frozenset({"for"}),
+    "lash": frozenset({"at"}),
     "ask": frozenset({"about"}),
     "joke": frozenset({"about"}),
     "write": frozenset({"about", "of"}),

@@ -302,6 +302,9 @@ class TestCues:
             ("Maria Lopez groused that the network ignores her.", ("groused", "Maria Lopez", "the network ignores her")),
             ("Maria Lopez chided him for siding with the council.", ("chided", "Maria Lopez", "him for siding with the council")),
             ("Tom Baker bragged about his new golf club.", ("bragged", "Tom Baker", "his new golf club")),
+            ("Maria Lopez blasted the council for raising taxes.", ("blasted", "Maria Lopez", "the council for raising taxes")),
+            ("Tom Baker lashed out at the judge on Friday.", ("lashed out", "Tom Baker", "the judge")),
+            ("Tom Baker echoed that promise on Monday.", ("echoed", "Tom Baker", "that promise")),
         ],
     )
     def test_cue(self, text: str, expected: tuple[str, str, str]) -> None:
@@ -409,6 +412,9 @@ class TestNonPersonSources:
     def test_kept_with_type(self, text: str, source: str, source_type: str) -> None:
         (found,) = find(text)
         assert (found.source.text, found.source_kind, found.source_type) == (source, "nominal", source_type)
+
+    def test_a_blast_without_a_reason_is_not_speech(self) -> None:
+        assert find("Rockets blasted the army base overnight.") == []
 
     def test_what_was_discussed_is_a_meeting_not_a_statement(self) -> None:
         assert find("The two leaders discussed the new pipeline and its security.") == []
