@@ -13,10 +13,13 @@ a. A cue verb with a complement clause (ccomp), an infinitive (xcomp, for
    "warned of ...") or, for verbs that take one, a noun-phrase object
    ("denied the reports", "chronicles his rise") gives one attribution. The
    source is the verb's subject, inherited through conjunctions ("... and
-   said"), participles ("adding that") and relative clauses ("who said"),
+   said"), participles ("adding that", "spent an hour explaining", "left
+   after saying") and relative clauses ("who said"),
    or the passive agent ("was criticised by X"); a passive without agent
    has no source.
-b. A quotation whose words are the complement of a cue, or which has a cue
+b. A quotation opening the cue's clause and closed on a comma ('said,
+   "We'll see," when asked ...') is the content; what follows it is the
+   reporter's. A quotation whose words are the complement of a cue, or which has a cue
    in its sentence ('"...," she said'), just before it after a colon
    ("He added:" then the quote, also in the next sentence or paragraph), or
    just after it in a short sentence, is attributed to that cue; the content
@@ -29,12 +32,16 @@ c. A quotation over several sentences is one attribution. A quotation split
    attribution and has no cue of its own ('Baker said he would run. "We are
    ready."'), give a second attribution with the same cue and source.
 d. Every cue in a sentence gives its own attribution.
-e. "according to X, ..." : X is the source, the rest of the clause the
+e. "in a poll/survey/report, ..." (FINDING_NOUNS) before a clause with no
+   cue verb: the document is the source, the clause the content.
+   "according to X, ..." : X is the source, the rest of the clause the
    content (not the phrase itself when it ends the clause); X is a name,
    pronoun or noun, except the NOT_SOURCES nouns ("according to the plan").
    "X writes:" ending a line gives the next unquoted paragraph. Quotation
    marks are “curly”, "straight" or ''doubled apostrophes'' (NYT style).
-f. Quotation marks without a cue nearby (titles, scare quotes) give nothing;
+f. Quotation marks right after a possessive, determiner or preposition
+   name something ('on NBC's "Meet the Press"'): never a cue's quotation.
+   Quotation marks without a cue nearby (titles, scare quotes) give nothing;
    a quotation needs a cue in its sentence or an adjacent one and at least
    four words, unless it is the cue verb's own object ('called it "a
    disgrace"').
@@ -46,6 +53,11 @@ g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    tune set).
 h. Sources that are not persons ("the report", "officials", "a Times
    article") are kept, typed by entity label or head-noun lexicon.
+i. A noun of saying or stance with a possessor ("his support for the
+   bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
+   possessor is the source, the prepositional object, "that" clause or
+   infinitive the content. Inside what another source is reported to say
+   ("she mocked his call for ...") it is part of that report only.
 
 kind is "quote" when the content is a quotation, "mixed" when a paraphrase
 contains a quotation of two or more words, else "paraphrase".
@@ -103,13 +115,14 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
+    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
 # ("endorsed Trump", "mocked the plan"). Kept apart from SPEECH_VERBS (no
 # complement clause or quotation is needed). Verbs that are as often
 # physical ("attack", "hit", "target", "blast") are left out: in war news
-# they are not speech.
+# they are not speech ("blasted X for Y" counts, by its preposition).
 STANCE_VERBS = frozenset(
     """
     support back endorse prefer slam trash mock ridicule defend reference downplay disavow denounce
@@ -136,6 +149,7 @@ QUOTE_VERBS = frozenset(
     joke quip shout whisper ask tweet post testify confirm deny call describe urge promise vow pledge
     threaten predict suggest complain concede observe mention point reiterate boast caution proclaim
     assure reassure inform muse agree continue allege contend maintain clarify lament bark elaborate
+    grouse brag
     """.split()
 )
 # Verbs whose noun-phrase object is the content ("denied the reports").
@@ -145,7 +159,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
@@ -163,13 +177,14 @@ ADDRESSEE_VERBS = frozenset(
 )
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
-    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question"}
+    {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
+     "chide", "scold", "rebuke", "berate", "lambaste", "blast"}
 )
 # Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind encourage
+    recommend remind encourage expect hope
     """.split()
 ) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.
@@ -196,7 +211,18 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "refer": frozenset({"to"}),
     "point": frozenset({"to"}),
     "talk": frozenset({"about", "of"}),
-    "speak": frozenset({"about", "of"}),
+    "speak": frozenset({"about", "of", "against"}),
+    "rail": frozenset({"against", "at"}),
+    "credit": frozenset({"with", "for"}),
+    "chide": frozenset({"for"}),
+    "scold": frozenset({"for"}),
+    "rebuke": frozenset({"for"}),
+    "berate": frozenset({"for"}),
+    "lambaste": frozenset({"for"}),
+    "brag": frozenset({"about", "of"}),
+    # "blasted X for Y" is speech; "blasted X" alone may be a bomb's doing
+    "blast": frozenset({"for"}),
+    "lash": frozenset({"at"}),
     "ask": frozenset({"about"}),
     "joke": frozenset({"about"}),
     "write": frozenset({"about", "of"}),
@@ -211,6 +237,24 @@ FINITE_CLAUSE_ONLY = frozenset(
     voice reaffirm oppose dispute dismiss reject compliment
     """.split()
 )
+# Nouns of saying or stance whose possessor is the source ("his support for
+# the bill", "Lee's call for an inquiry", "her claim that ..."): noun ->
+# prepositions whose object is the content. A "that" clause is content for
+# all of them; an infinitive only for NOUN_INFINITIVE_CUES ("his call to
+# ban ..."). Without a possessor there is no source, and nothing is kept.
+NOUN_CUES: dict[str, frozenset[str]] = {
+    noun: frozenset(preps.split())
+    for noun, preps in {
+        "support": "for", "call": "for", "criticism": "of", "opposition": "to", "praise": "for of",
+        "demand": "for", "claim": "of", "statement": "", "argument": "for against",
+        "warning": "of about against", "denial": "of", "endorsement": "of", "defense": "of", "defence": "of",
+        "rejection": "of", "condemnation": "of", "comment": "on about", "remark": "on about",
+        "insistence": "on", "assertion": "", "accusation": "of against", "allegation": "of", "pledge": "",
+        "promise": "", "vow": "", "belief": "in", "objection": "to", "complaint": "about", "apology": "for",
+        "threat": "", "refusal": "", "suggestion": "", "prediction": "", "admission": "", "announcement": "",
+    }.items()
+}
+NOUN_INFINITIVE_CUES = frozenset({"call", "pledge", "promise", "vow", "threat", "refusal", "demand", "decision"})
 # "according to X": X counts as a source when it is one of these or a name.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -248,7 +292,7 @@ PERSON_TITLES = frozenset(
     "mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. capt. sgt. prof. rev. president senator governor minister "
     "ambassador premier chancellor judge mayor secretary king queen prince general".split()
 )
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
 FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # "according to the plan/law/rules" is not an attribution.
@@ -483,12 +527,20 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 if child.dep_ == "nsubjpass":
                     return child
         return subject
+    if (verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.lower_ in _TIME_AND_MANNER
+            and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX")):
+        return _subject(head.head, depth + 1)  # "X left after saying that ...": X said it
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
         if verb.dep_ == "acl" and head.dep_ in ("dobj", "dative") and not _is_document(head) and _lemma(head) not in CLAIM_NOUNS:
             # "emailed supporters saying ...": the one who emailed says it
             return _subject(head.head, depth + 1)
         return head
     return None
+
+
+# "X left after saying ...", "X began by saying ...": X says it; not "X
+# accused Y of threatening ...", where Y is the one who threatens.
+_TIME_AND_MANNER = frozenset({"after", "before", "by", "while", "since", "upon", "on", "in", "without", "when"})
 
 
 def _outer_cue(verb: Token) -> Token | None:
@@ -566,8 +618,10 @@ def _source_head(subject: Token) -> Token:
     Mammadov,') gives the name."""
     if subject.pos_ != "PROPN" and not subject.ent_type_:
         for child in subject.rights:
-            if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
-                return child
+            if child.dep_ == "appos" and (
+                child.ent_type_ == "PERSON" or (child.pos_ == "PROPN" and child.ent_type_ not in ("NORP", "GPE", "LOC"))
+            ):
+                return child  # not "the mayor, a veteran Democrat,": a description, not a name
     return subject
 
 
@@ -742,10 +796,11 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
         span = _content_from(doc, rest)
         if span:
             return [span]
-    if lemma in COGNITION_VERBS and lemma not in SPEECH_VERBS:
+    if lemma in COGNITION_VERBS and lemma not in SPEECH_VERBS | INFINITIVE_VERBS:
         return []
     objects = [c for c in children if c.dep_ in ("dobj", "dative")]
-    if lemma in INFINITIVE_VERBS:
+    if lemma in INFINITIVE_VERBS and not (lemma in COGNITION_VERBS and _is_passive(verb)):
+        # ("is expected to win": expected by someone unnamed)
         for child in children:
             if child.dep_ == "xcomp":
                 tokens = list(child.subtree)
@@ -763,6 +818,8 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
             tokens = [t for t in child.subtree if t.i != child.i]
             if lemma in TARGET_VERBS and objects and objects[0].i < child.i:
                 tokens = list(objects[0].subtree) + list(child.subtree)
+            # "referred to the protesters as thugs": what they were called goes with them
+            tokens += [t for c in children if c.dep_ == "prep" and c.lower_ == "as" and c.i > child.i for t in c.subtree]
             span = _content_from(doc, tokens)
             if span:
                 return [span]
@@ -838,9 +895,24 @@ def _finite_or_marked(clause: Token) -> bool:
     return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in clause.children)
 
 
+_NOT_TITLE_WORDS = frozenset({"that", "as", "like", "if", "whether", "because", "than"})
+
+
+def _names_a_title(doc: Doc, quote: Quote) -> bool:
+    """A quotation right after a possessive, a determiner or a preposition
+    names something ('on NBC's "Meet the Press"', 'in the "Art of the
+    Deal"'): a title, not words someone said."""
+    before = doc.text[: quote.open].rstrip()
+    token = token_at(doc, len(before) - 1) if before else None
+    if token is None or token.lower_ in _NOT_TITLE_WORDS:
+        return False
+    return token.tag_ in ("POS", "DT", "PRP$", "IN") and token.idx + len(token.text) == len(before)
+
+
 def _quote_objects(doc: Doc, verb: Token, quotes: list[Quote]) -> list[tuple[int, int]]:
-    """Quotations that are the verb's own dependents ('said: "..."')."""
+    """Quotations that are the verb's own dependents ('said: "..."'), not titles."""
     found = []
+    quotes = [q for q in quotes if not _names_a_title(doc, q)]
     for child in verb.children:
         if child.dep_ not in _LINKING_DEPS:
             continue
@@ -887,6 +959,55 @@ def _according_to(doc: Doc, token: Token) -> _Candidate | None:
     return _Candidate(
         cue=(token.idx, to.idx + len(to.text)), cue_token=token, subject=pobj, content=content
     )
+
+
+def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
+    """'his support for the bill', 'Lee's call for an inquiry', 'her claim
+    that ...': a NOUN_CUES noun with a possessor (the source) and a content
+    (its prepositional object, a "that" clause or, for some, an infinitive)."""
+    lemma = _lemma(token)
+    if token.pos_ != "NOUN" or lemma not in NOUN_CUES:
+        return None
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    for child in token.children:
+        tokens: list[Token] = []
+        if child.dep_ == "prep" and child.lower_ in NOUN_CUES[lemma]:
+            tokens = [t for t in child.subtree if t.i != child.i]
+        elif child.dep_ in ("acl", "ccomp", "relcl") and child.i > token.i:
+            marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in child.children)
+            if marked or (infinitive and lemma in NOUN_INFINITIVE_CUES):
+                tokens = list(child.subtree)
+        content = _content_from(doc, tokens)
+        if content is not None:
+            return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=owner, content=content)
+    return None
+
+
+# Documents that find things: "In a new poll, X leads Y" reports what the poll found.
+FINDING_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "memo", "review", "audit", "assessment"})
+
+
+def _in_a_finding(doc: Doc, token: Token) -> _Candidate | None:
+    """'In a new poll, the governor leads by six points': the poll is the
+    source, the clause the content (unless the clause has a cue verb of its
+    own, which then gives the attribution: "In a memo, X wrote that ...")."""
+    if token.lower_ != "in" or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or _lemma(pobj) not in FINDING_NOUNS:
+        return None
+    head = token.head
+    if _lemma(head) in CUE_VERBS or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in head.children):
+        return None
+    own = {t.i for t in token.subtree}
+    rest = [t for t in head.subtree if t.i not in own]
+    content = _content_from(doc, rest, frozenset(own))
+    if content is None:
+        return None
+    return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=pobj, content=content)
 
 
 HEADLINE_LABELS = frozenset(
@@ -998,7 +1119,10 @@ def _in_quote(quotes: list[Quote], char: int) -> Quote | None:
     return None
 
 
-_GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have"})
+_GOING_ON = frozenset({"continue", "begin", "start", "keep", "go", "appear", "seem", "have", "spend"})
+# "wanted to make clear that ...", "tried to explain that ...": the speech
+# verb under them reports what was said (not "refused to say").
+_SAYING_ON_PURPOSE = frozenset({"want", "try", "seek", "intend", "mean"})
 
 
 def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_Candidate]:
@@ -1008,14 +1132,19 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
             continue
         if _in_quote(quotes, token.idx) is not None:
             continue  # a cue inside a quotation is part of what the quoted speaker says
-        special = _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
+        special = (
+            _according_to(doc, token) or _copular_stance(doc, token) or _headline_colon(doc, token)
+            or _noun_cue(doc, token) or _in_a_finding(doc, token)
+        )
         if special is not None:
             found.append(special)
             continue
         if _lemma(token) not in CUE_VERBS or not _is_verb(token):
             continue
         if token.dep_ == "xcomp" and not (
-            _lemma(token.head) in _GOING_ON or (_lemma(token.head) in SPEECH_VERBS and not _is_passive(token.head))
+            _lemma(token.head) in _GOING_ON
+            or (_lemma(token.head) in SPEECH_VERBS and not _is_passive(token.head))
+            or (_lemma(token.head) in _SAYING_ON_PURPOSE and _lemma(token) in SPEECH_VERBS)
         ):
             continue  # "is expected to announce", "declined to say": not (yet) said
         subject = _subject(token)
@@ -1028,7 +1157,32 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         for content in quoted:
             if not any(content[0] < c[1] and c[0] < content[1] for c in contents):
                 found.append(_Candidate(_cue_span(token), token, subject, content))
-    return found
+    return [c for c in found if not _nested_noun_cue(c, found)]
+
+
+def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:
+    """A noun cue inside what someone else is reported to say ("she praised
+    his support for the bill"): part of that report, not one of its own."""
+    token = candidate.cue_token
+    if token is None or token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES:
+        return False
+    return any(
+        other is not candidate and other.subject is not None and other.content[0] <= candidate.cue[0] < other.content[1]
+        for other in found
+    )
+
+
+def _quote_then_narration(text: str, quote: Quote, start: int, end: int) -> bool:
+    """'said, "We'll see," when asked whether ...': a clause that opens with
+    a quotation closed on a comma goes on in the reporter's words: only the
+    quotation was said."""
+    return (
+        quote.closed
+        and quote.inner_start == start
+        and quote.close < end
+        and text[quote.inner_end : quote.close].startswith(",")
+        and not any(mark in text[quote.close : end] for mark in OPEN_QUOTES)
+    )
 
 
 def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc) -> tuple[tuple[int, int], Kind]:
@@ -1046,6 +1200,9 @@ def _settle(candidate: _Candidate, quotes: list[Quote], used: set[int], doc: Doc
         if quote.inner_start <= cue_start and cue_end <= quote.inner_end:
             continue  # the cue inside the quotation: its marks are not the speaker's
         if quote.inner_start <= bare_start and bare_end <= max(quote.inner_end, quote.close) and bare_start < quote.inner_end:
+            used.add(n)
+            return (quote.inner_start, quote.inner_end), "quote"
+        if _quote_then_narration(text, quote, bare_start, end):
             used.add(n)
             return (quote.inner_start, quote.inner_end), "quote"
     kind: Kind = "paraphrase"

@@ -86,6 +86,10 @@ class TestSpeakerIsTheSubject:
         found = find("The city's police chief, Anna Kowalski, told reporters that the suspect had fled.")
         assert brief(found) == [("told", "Anna Kowalski", "the suspect had fled", "paraphrase")]
 
+    def test_appositive_description_is_not_the_source(self) -> None:
+        found = find("The mayor, a veteran Democrat, said the bridge would reopen in May.")
+        assert brief(found) == [("said", "The mayor", "the bridge would reopen in May", "paraphrase")]
+
     def test_relative_clause_is_not_part_of_the_source(self) -> None:
         found = find("Maria Lopez, who chairs the committee, said the bill would fail.")
         assert brief(found) == [("said", "Maria Lopez", "the bill would fail", "paraphrase")]
@@ -177,6 +181,15 @@ class TestHowManyAttributions:
             ("said", "she", "We will win,” she said, “and nobody can stop us now.", "quote"),
         ]
         assert [p.text for p in found[0].parts] == ["We will win", "and nobody can stop us now."]
+
+    def test_a_quoted_title_after_the_cue_is_not_more_of_the_quote(self) -> None:
+        for text in ('"The plan is dead," Baker said on NBC\'s "Meet the Press."',
+                     '"The bridge will reopen soon," Baker said on NBC\'s "Meet the Press."'):
+            assert [a.content.text for a in find(text)] == [text[1 : text.index(',"')]]
+
+    def test_a_quote_closed_on_a_comma_ends_the_content(self) -> None:
+        found = find('Lopez had previously said, "We will see," when asked whether she would run again.')
+        assert ("said", "Lopez", "We will see", "quote") in brief(found)
 
     def test_an_unsplit_quote_has_no_parts(self) -> None:
         found = find("“We will win this race,” she said.")
@@ -280,11 +293,58 @@ class TestCues:
             ("London was the capital of finance in 2015, according to one global index.", ("according to", "one global index", "London was the capital of finance in 2015")),
             ("Tom Baker writes:\n\nThe movie names neither the mayor nor the governor.", ("writes", "Tom Baker", "The movie names neither the mayor nor the governor.")),
             ("''We will win this race,'' Maria Lopez said.", ("said", "Maria Lopez", "We will win this race")),
+            ("Tom Baker credited the mayor with saving the old bridge.", ("credited", "Tom Baker", "the mayor with saving the old bridge")),
+            ("Maria Lopez railed against the new fuel tax.", ("railed", "Maria Lopez", "the new fuel tax")),
+            ("Tom Baker spoke out against the new fuel tax.", ("spoke out", "Tom Baker", "the new fuel tax")),
+            ("The campaign is expecting to air a new ad in Ohio.", ("expecting", "The campaign", "to air a new ad in Ohio")),
+            ("Maria Lopez hopes to win the race in Ohio.", ("hopes", "Maria Lopez", "to win the race in Ohio")),
+            ("Tom Baker has referred to the protesters as thugs.", ("referred", "Tom Baker", "the protesters as thugs")),
+            ("Maria Lopez groused that the network ignores her.", ("groused", "Maria Lopez", "the network ignores her")),
+            ("Maria Lopez chided him for siding with the council.", ("chided", "Maria Lopez", "him for siding with the council")),
+            ("Tom Baker bragged about his new golf club.", ("bragged", "Tom Baker", "his new golf club")),
+            ("Maria Lopez blasted the council for raising taxes.", ("blasted", "Maria Lopez", "the council for raising taxes")),
+            ("Tom Baker lashed out at the judge on Friday.", ("lashed out", "Tom Baker", "the judge")),
+            ("Tom Baker echoed that promise on Monday.", ("echoed", "Tom Baker", "that promise")),
         ],
     )
     def test_cue(self, text: str, expected: tuple[str, str, str]) -> None:
         found = find(text)
         assert [(a.cue.text, a.source.text if a.source else None, a.content.text) for a in found] == [expected]
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Maria Lopez's call for a recount angered the mayor.", ("call", "Maria Lopez's", "a recount")),
+            ("His support for the fuel tax angered the voters.", ("support", "His", "the fuel tax")),
+            ("Her claim that the bridge was unsafe proved wrong.", ("claim", "Her", "the bridge was unsafe")),
+            ("The senator's pledge to cut taxes won him votes.", ("pledge", "The senator's", "to cut taxes")),
+            ("Tom Baker's criticism of the budget surprised his allies.", ("criticism", "Tom Baker's", "the budget")),
+        ],
+    )
+    def test_noun_cue_with_its_possessor_as_source(self, text: str, expected: tuple[str, str, str]) -> None:
+        found = find(text)
+        assert [(a.cue.text, a.source.text if a.source else None, a.content.text) for a in found] == [expected]
+
+    def test_noun_cue_without_possessor_or_inside_a_report_gives_nothing_more(self) -> None:
+        assert find("The call for a recount angered the mayor.") == []
+        found = find("Tom Baker mocked Maria Lopez's call for a recount.")
+        assert brief(found) == [("mocked", "Tom Baker", "Maria Lopez's call for a recount", "paraphrase")]
+
+    def test_speech_after_a_preposition_or_spent_time_keeps_the_subject(self) -> None:
+        found = find("Tom Baker is facing doubts after saying in a debate that he views himself as neutral.")
+        assert brief(found) == [("saying", "Tom Baker", "he views himself as neutral", "paraphrase")]
+        found = find("Tom Baker accused Maria Lopez of threatening to close the bridge.")
+        assert [a.cue.text for a in found] == ["accused"]
+        found = find("Maria Lopez spent an hour explaining why she opposes the plan.")
+        assert ("explaining", "Maria Lopez", "why she opposes the plan", "paraphrase") in brief(found)
+
+    def test_speech_verb_under_a_verb_of_purpose(self) -> None:
+        found = find("Tom Baker wanted to make clear that the deal was dead.")
+        assert ("make", "Tom Baker", "the deal was dead", "paraphrase") not in brief(found)
+        found = find("Tom Baker wanted to say that the deal was dead.")
+        assert ("say", "Tom Baker", "the deal was dead", "paraphrase") in brief(found)
+        found = find("The senator refused to say whether she would run.")
+        assert [a.cue.text for a in found] == ["refused"]
 
     def test_glued_that_from_scraping(self) -> None:
         found = find("Maria Lopez remarkedthat the vote was close.")
@@ -352,6 +412,19 @@ class TestNonPersonSources:
     def test_kept_with_type(self, text: str, source: str, source_type: str) -> None:
         (found,) = find(text)
         assert (found.source.text, found.source_kind, found.source_type) == (source, "nominal", source_type)
+
+    def test_a_blast_without_a_reason_is_not_speech(self) -> None:
+        assert find("Rockets blasted the army base overnight.") == []
+
+    def test_what_was_discussed_is_a_meeting_not_a_statement(self) -> None:
+        assert find("The two leaders discussed the new pipeline and its security.") == []
+
+    def test_in_a_poll_the_poll_is_the_source(self) -> None:
+        found = find("In a new Gallup poll, the governor leads his rival by six points.")
+        assert brief(found) == [("In", "a new Gallup poll", "the governor leads his rival by six points", "paraphrase")]
+        assert found[0].source_type == "document"
+        found = find("In a memo, Lopez wrote that the plan was dead.")
+        assert brief(found) == [("wrote", "Lopez", "the plan was dead", "paraphrase")]
 
     def test_reports_alleging(self) -> None:
         found = find("Officials rejected reports alleging that the army had used the airport.")
