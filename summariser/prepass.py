@@ -32,8 +32,8 @@ EVENT_WORDS = (
     "kidnap abduct hostage invad invasion clash fight battle ceasefire truce agree agreement deal signed sign "
     "met meet meeting talks summit visit phone conversation launch deploy drill exercise withdr evacuat "
     "protest sanction export bought sold purchas suppl arms opened opening elected appointed resign crash "
-    "flood earthquake raid assault ambush offensive operation war"
-).split()
+    "flood earthquake raid assault ambush offensive operation war\\b wars\\b warfare"
+).split()  # "war" alone would also take warning, wary and warm
 EVENT_CUE = re.compile(r"\b(?:" + "|".join(EVENT_WORDS) + r")", re.I)
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
