@@ -75,9 +75,14 @@ def _preferred(cued: list[Token]) -> Token | None:
 
 
 def _head_noun(token: Token) -> Token:
-    """The noun a modifier word for a happening belongs to: "drone" in "drone attacks"."""
+    """The noun a modifier word for a happening belongs to, when that noun names
+    a happening too: "drone" in "drone attacks", "phone" in "phone call"; not
+    "launch" in "launch formation"."""
     while token.dep_ in ("compound", "amod", "nmod") and token.head != token and token.head.pos_ in ("NOUN", "PROPN"):
-        token = token.head
+        head = token.head
+        if not (EVENT_CUE.match(head.text) or _type_of(f"{token.text} {head.text}") != "other"):
+            break
+        token = head
     return token
 
 
@@ -235,9 +240,15 @@ _IRREALIS_VERBS = frozenset(
 MIN_MODEL_SUMMARY_WORDS = 3
 
 
-def _cut(summary: str) -> bool:
+def _cut(summary: str, sentence: str) -> bool:
+    """Whether the summary was cut: it fills the cap, ends on a word that leads
+    on, or is the sentence's own opening words and stops short of its end
+    ("According to a report by the Guardian in 2019, Shia")."""
     words = summary.split()
-    return len(summary) >= _CUT_AT or (len(words) > 1 and words[-1].casefold().strip(",;:") in _DANGLING)
+    if len(summary) >= _CUT_AT or (len(words) > 1 and words[-1].casefold().strip(",;:") in _DANGLING):
+        return True
+    opening, whole = " ".join(words).casefold(), " ".join(sentence.split()).casefold()
+    return len(words) > MIN_MODEL_SUMMARY_WORDS and whole.startswith(opening) and len(whole) - len(opening) > 15
 
 
 def _reports_a_remark(summary: str) -> bool:
@@ -283,9 +294,13 @@ def _noun_phrase(trigger: Token) -> list[Token] | None:
     phone conversation with Aliyev"): the event is the phrase, not the verb the
     preposition hangs on ("made the remarks")."""
     head = _head_noun(trigger)
-    if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj":
-        return _phrase_tokens(head, _ASIDES_BUT_NAMES)
-    return None
+    if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "pobj":
+        return None
+    # The noun must name the happening with its modifiers ("phone call"), not a thing ("launch formation").
+    compound = [c for c in head.children if c.dep_ == "compound"] + [head]
+    if not EVENT_CUE.match(head.text) and _type_of(_text(compound)) == "other":
+        return None
+    return _phrase_tokens(head, _ASIDES_BUT_NAMES)
 
 
 def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | None, str | None]:
@@ -313,7 +328,7 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         return None, f"'{event.summary}': the sentence says it did not or may not happen"
     if trigger is not None and (sure := _type_of_word(trigger)) is not None:
         event = event.model_copy(update={"event_type": sure})
-    if not (remark or _cut(event.summary) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
+    if not (remark or _cut(event.summary, sentence.text) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
         return event, None
     summary = _short_text(_noun_phrase(trigger) or _clause_tokens(trigger)) if trigger is not None else ""
     if len(summary.split()) < MIN_SUMMARY_WORDS and remark:

@@ -497,7 +497,8 @@ def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float 
         return None
     words = words_of(mention.key)
     sim = max(
-        (similarity(mention.key, key) for key in cluster.keys if share_a_word(words, words_of(key))),
+        (similarity(mention.key, key) for key in cluster.keys
+         if share_a_word(words, words_of(key)) and _same_doing(mention.key, key)),
         default=0.0,
     )
     needed = EVENT_SIM_WITH_SHARED_PARTICIPANT if shared else EVENT_SIM_WITHOUT_PARTICIPANTS
@@ -521,6 +522,19 @@ def _each_names_someone_else(people: frozenset[str], others: set[str]) -> bool:
     fewer of the parties ("Pezeshkian's call" / "the Pezeshkian-Aliyev call")
     is not a conflict."""
     return bool(people - others) and bool(others - people)
+
+
+def _same_doing(a: str, b: str) -> bool:
+    """Whether two event summaries share a word for what was done, not only the
+    states they name: token_set_ratio scores "This meeting came after clashes
+    between Azerbaijan and Armenia" and "Yerevan and Baku are engaging in peace
+    talks" high on the two states alone. Summaries of one or two words (a
+    trigger: "shot", "the shooting") are left to the score."""
+    if min(len(a.split()), len(b.split())) < STATEMENT_MIN_TOKENS_FOR_SUBSET:
+        return True
+    doing_a = frozenset(w for w in words_of(a) if state_of(w) is None)
+    doing_b = frozenset(w for w in words_of(b) if state_of(w) is None)
+    return share_a_word(doing_a, doing_b)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -92,6 +92,9 @@ ANSWERED = (
     "It was not until May that Chile appointed an ambassador to Lima.\n"  # [6]
     "The navy launched drills near Arica after the attack on its base.\n"  # [7]
     "Relations between Chile and Peru have become a source of quiet worry.\n"  # [8]
+    "According to the Lima Times in 2019, rebels said that Bolivia was using drones to attack Peru.\n"  # [9]
+    "Recently surfaced videos show the new Harop aircraft in launch formation on the backs of trucks, "
+    "demonstrated by the president, Ana Ruiz.\n"  # [10]
 )
 
 
@@ -205,3 +208,16 @@ def test_a_participle_describing_a_noun_is_not_the_happening():
     assert found is not None
     assert found.summary == "The newly appointed governor signed a water deal with Peru"
     assert found.event_type == "agreement"
+
+
+def test_the_sentences_opening_words_stopping_short_are_a_cut_summary(answered):
+    event, reason = checked(answered, 9, "According to the Lima Times in 2019, rebels", "attack")
+    assert reason is None
+    assert event.summary == "Bolivia was using drones to attack Peru"
+
+
+def test_a_word_for_a_happening_that_only_describes_a_thing_is_not_the_event(answered):
+    # "launch" describes the formation; the event is what the sentence's clause says.
+    event, reason = checked(answered, 10, "Recently surfaced videos show the new Harop aircraft in", "other")
+    assert reason is None
+    assert event.summary.startswith("Recently surfaced videos show the new Harop aircraft")

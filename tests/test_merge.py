@@ -24,6 +24,7 @@ from summariser.prepass import split_sentences
 from summariser.rules import entities_of, speaker_role, speaker_side
 from summariser.merge import (
     EVENT_SIM_WITH_SHARED_PARTICIPANT,
+    _same_doing,
     STATEMENT_SIM,
     figures,
     merge,
@@ -1087,3 +1088,13 @@ def test_a_possessive_state_before_an_office_is_the_speakers_role():
     text = "France’s newly elected President Anne Morel said the talks would go on."
     assert speaker_role(text, "Anne Morel") == "France’s newly elected President"
     assert speaker_side("Anne Morel", speaker_role(text, "Anne Morel")) == "France"
+
+
+def test_two_event_summaries_sharing_only_the_states_they_name_are_not_compared():
+    clashes = text_key("This meeting came after renewed clashes between France and Germany")
+    talks = text_key("France and Germany are engaging in peace talks")
+    # token_set_ratio alone would merge them on the two states.
+    assert similarity(clashes, talks) >= EVENT_SIM_WITH_SHARED_PARTICIPANT
+    assert not _same_doing(clashes, talks)
+    assert _same_doing(text_key("France and Germany held peace talks in Paris"), talks)
+    assert _same_doing(text_key("shooting"), text_key("shot"))  # triggers alone are left to the score
