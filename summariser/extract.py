@@ -67,7 +67,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    attacked_target, distinct_stances, entities_of, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
+    attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -717,7 +717,7 @@ def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]
     kept = []
     for stance in stances:
         sentence = article.text[stance.evidence.start:stance.evidence.end]
-        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence)
+        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or unnamed_holder(stance)
         if conflict is None:
             kept.append(stance)
         else:

@@ -374,6 +374,34 @@ def attacked_target(stance: Stance, sentence: str) -> str | None:
     return None
 
 
+def unnamed_holder(stance: Stance) -> str | None:
+    """Why a stance's holder is no actor the text names ("events", "escalating
+    probe", "President" alone): a position needs someone to hold it. None when
+    the holder is a name, a state, or an organisation's name."""
+    holder = " ".join(stance.holder.split())
+    words = holder.split()
+    folded = normalise_text(holder)
+    if state_of(folded) or names_an_organisation(frozenset(folded.split())):
+        return None
+    named = [w[:1].isupper() or _NAME_PARTICLE.fullmatch(w) is not None for w in words]
+    # "Republican lawmakers", "Iranian officials": a named group.
+    group = len(words) >= 2 and all(named[:-1]) and words[-1].lower() in _GROUPS
+    if (all(named) or group) and re.fullmatch(r"[\w.'’\- ]+", holder) and folded not in ROLE_NAMES:
+        return None
+    return f"holder: '{stance.holder}' names no actor"
+
+
+# Lower-case words inside names ("Abu Mahdi al-Muhandis", "Charles de Gaulle").
+_NAME_PARTICLE = re.compile(r"(?:al|el|de|del|der|van|von|bin|ibn|da|la|le|of|the|and|for)|(?:al|el|ad|ar|as|an)-\w+", re.I)
+_GROUPS = frozenset(
+    "lawmakers officials senators leaders militants forces troops voters members supporters critics activists "
+    "protesters residents authorities legislators delegates diplomats ministers representatives".split()
+)
+# A title alone is no name: "The President said ...".
+ROLE_NAMES = frozenset({"president", "the president", "minister", "the minister", "prime minister", "senator",
+                        "governor", "mayor", "speaker", "secretary", "chairman", "spokesman", "spokeswoman"})
+
+
 def _opposite(a: str, b: str) -> bool:
     return {a, b} in ({"support", "oppose"}, {"support", "deny"})
 

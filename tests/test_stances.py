@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.rules import attacked_target, distinct_stances, polarity_conflict, relaying_outlet, stance_from
+from summariser.rules import attacked_target, distinct_stances, polarity_conflict, relaying_outlet, stance_from, unnamed_holder
 from summariser.prepass import split_sentences
 from summariser.questions import SpeechAct
 
@@ -180,3 +180,15 @@ def test_where_the_parse_reads_the_opposite_polarity_the_parse_wins_and_the_mode
 def test_a_stance_toward_the_one_attacked_is_no_stance(sentence, target, polarity, dropped):
     found = attacked_target(with_words(sentence, "X", polarity, target), sentence)
     assert (found is not None) == dropped, found
+
+
+@pytest.mark.parametrize(
+    ("holder", "named"),
+    [("events", False), ("escalating probe", False), ("President", False), ("Joe Biden - for", False),
+     ("the witness who saw it", False), ("Anna Berg", True), ("Abu Mahdi al-Muhandis", True),
+     ("Republican lawmakers", True), ("France", True), ("the city council", True)],
+)
+def test_a_stance_needs_a_holder_the_text_names(holder, named):
+    sentence = f"{holder} criticised the plan."
+    found = unnamed_holder(with_words(sentence, holder, "oppose", "plan"))
+    assert (found is None) == named, found
