@@ -223,7 +223,9 @@ _DANGLING = frozenset(
     "a an the and or but of to in on at for with by from that which who as than its his her their our "
     "would will could should has have had is are was were be been".split()
 )
-# Verbs of saying: a summary built on one reports a remark, not a happening.
+# Neutral verbs of saying, as written: a summary built on one reports a remark,
+# not a happening. Narrower than attribution.SPEECH_VERBS on purpose: 'accused',
+# 'denied' and 'announced' report happenings of their own (accusations, denials).
 _SAYING = frozenset(
     "said says told tells added noted emphasized emphasised emphasizes stressed mentioned informed remarked "
     "reiterated reiterating stated explained highlighted underlined expressed".split()
@@ -272,7 +274,7 @@ def did_not_happen(trigger: Token) -> bool:
             return True
         if any(c.dep_ == "aux" and c.text.casefold() in _IRREALIS_AUX for c in children):
             return True
-        if node is not trigger and node.lemma_.casefold() in _IRREALIS_VERBS:
+        if node != trigger and node.lemma_.casefold() in _IRREALIS_VERBS:
             return True
         if node.head == node or node.dep_ == "parataxis" or (node.dep_ == "ccomp" and _reports(node.head)):
             return False  # the sentence, or the clause someone reports: its own modality was checked
