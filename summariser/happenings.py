@@ -320,6 +320,8 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
     if span is None:
         return event, None
     trigger = _summary_trigger(span, event.summary)
+    if trigger is not None and _describes_a_thing(trigger):
+        trigger = None  # "their drone efficiency": a word for a happening naming a thing
     remark = _reports_a_remark(event.summary)
     if trigger is None and remark:
         return None, f"'{event.summary}' reports a remark, not a happening"
@@ -341,6 +343,12 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS:
             return event, None
     return event.model_copy(update={"summary": summary}), None
+
+
+def _describes_a_thing(trigger: Token) -> bool:
+    """Whether the word only says what kind of thing a noun is ("drone" in
+    "drone efficiency", "launch" in "launch formation")."""
+    return trigger.dep_ in ("compound", "amod", "nmod") and _head_noun(trigger) == trigger and trigger.head != trigger
 
 
 def _clause_tokens(trigger: Token) -> list[Token]:
