@@ -24,11 +24,16 @@ TEXT = (
 )
 
 
+def parsed_article(text: str):
+    """The article, its parse and its sentences by number."""
+    article = article_from_text(text)
+    doc = parse(article.text)
+    return article, doc, {s.number: s for s in split_sentences(article, doc)}
+
+
 @pytest.fixture(scope="module")
 def parsed():
-    article = article_from_text(TEXT)
-    doc = parse(article.text)
-    sentences = {s.number: s for s in split_sentences(article, doc)}
+    article, doc, sentences = parsed_article(TEXT)
     assert sentences[1].text.startswith("Iran reportedly")
     return article, doc, sentences
 
@@ -100,9 +105,7 @@ ANSWERED = (
 
 @pytest.fixture(scope="module")
 def answered():
-    article = article_from_text(ANSWERED)
-    doc = parse(article.text)
-    sentences = {s.number: s for s in split_sentences(article, doc)}
+    article, doc, sentences = parsed_article(ANSWERED)
     assert sentences[5].text.startswith("The navy")
     return article, doc, sentences
 
@@ -188,9 +191,7 @@ CALL_TEXT = (
 
 
 def test_a_call_named_in_a_prepositional_phrase_is_the_event_with_everyone_it_names():
-    article = article_from_text(CALL_TEXT)
-    doc = parse(article.text)
-    sentences = {s.number: s for s in split_sentences(article, doc)}
+    article, doc, sentences = parsed_article(CALL_TEXT)
     found = event_of_sentence(doc, sentences[1], article)
     assert found is not None
     assert found.event_type == "phone_call"
@@ -201,9 +202,7 @@ def test_a_call_named_in_a_prepositional_phrase_is_the_event_with_everyone_it_na
 
 
 def test_a_participle_describing_a_noun_is_not_the_happening():
-    article = article_from_text(CALL_TEXT)
-    doc = parse(article.text)
-    sentences = {s.number: s for s in split_sentences(article, doc)}
+    article, doc, sentences = parsed_article(CALL_TEXT)
     found = event_of_sentence(doc, sentences[2], article)  # "appointed" only describes the governor
     assert found is not None
     assert found.summary == "The newly appointed governor signed a water deal with Peru"
