@@ -153,6 +153,26 @@ def speech_candidates(doc: Doc, sentences: list[Sentence], excluded: tuple[tuple
     return candidates
 
 
+def _parallel_possessor(doc: Doc, source: Span) -> str | None:
+    """The name a possessive pronoun repeats from the noun it is conjoined with:
+    in "Baku's partnership with Ankara and its support for Ukraine", "its" is
+    Baku, not the nearer Ankara. None for any other source."""
+    words = doc.char_span(source.start, source.end)
+    if words is None or len(words) != 1 or words[0].dep_ != "poss" or words[0].pos_ != "PRON":
+        return None
+    noun = words[0].head
+    if noun.dep_ != "conj":
+        return None
+    # The first conjunct, or the noun whose prepositional phrase it ends
+    # ("partnership with Ankara and its support": the parse may join "support" to Ankara).
+    first = noun.head
+    for owner_noun in (first, first.head.head if first.dep_ == "pobj" else None):
+        for owner in (owner_noun.children if owner_noun is not None else ()):
+            if owner.dep_ == "poss" and owner.pos_ == "PROPN":
+                return name_of(doc, Span(owner.idx, owner.idx + len(owner.text), owner.text)) or owner.text
+    return None
+
+
 def _overlaps(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in ranges)
 
@@ -189,6 +209,9 @@ def _settle_speaker(
             return holder, ()
         if any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_LABELS for t in doc.char_span(source.start, source.end) or ()):
             return _without_article(source.text), ()
+    parallel = _parallel_possessor(doc, source)
+    if parallel is not None:
+        return parallel, ()
     # A pronoun or a bare description of a person ("the senator"): whom does it refer to?
     previous = earlier[-1] if earlier else None
     if (attribution.source_kind == "pronoun" and attribution.source_type == "person" and previous is not None

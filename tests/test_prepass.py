@@ -397,3 +397,12 @@ def test_stance_targets_are_the_other_actors_the_sentence_names() -> None:
     [candidate] = candidates_of("Ilham Aliyev said Azerbaijan would never let Israel attack Iran's territory.")
     assert candidate.speaker == "Ilham Aliyev"
     assert candidate.targets == ("Azerbaijan", "Israel", "Iran")
+
+
+def test_a_possessive_pronoun_repeats_the_owner_of_the_noun_it_is_conjoined_with():
+    # "its" is Oslo, not the nearer Berlin.
+    text = "Trade Talks\n\nThe ministers discussed Oslo’s trade pact with Berlin and its support for Kyiv.\n"
+    article = article_from_text(text)
+    doc = parse(article.text)
+    [candidate] = [c for c in speech_candidates(doc, split_sentences(article, doc)) if c.attribution.content.text == "Kyiv"]
+    assert candidate.speaker == "Oslo" and candidate.choices == ()
