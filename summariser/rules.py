@@ -21,7 +21,9 @@ from .articles import Article
 from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
-from .lexicon import ROLE_WORDS, looks_like_personal_name, names_a_news_outlet, names_an_organisation, side_named, state_of
+from .lexicon import (
+    ROLE_WORDS, TITLE_PHRASES, looks_like_personal_name, names_a_news_outlet, names_an_organisation, side_named, state_of,
+)
 from .prepass import DATE_EXPRESSION
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
@@ -386,7 +388,8 @@ def unnamed_holder(stance: Stance) -> str | None:
     named = [w[:1].isupper() or _NAME_PARTICLE.fullmatch(w) is not None for w in words]
     # "Republican lawmakers", "Iranian officials": a named group.
     group = len(words) >= 2 and all(named[:-1]) and words[-1].lower() in _GROUPS
-    if (all(named) or group) and re.fullmatch(r"[\w.'’\- ]+", holder) and folded not in ROLE_NAMES:
+    title = folded.removeprefix("the ")
+    if (all(named) or group) and re.fullmatch(r"[\w.'’\- ]+", holder) and title not in ROLE_NAMES:
         return None
     return f"holder: '{stance.holder}' names no actor"
 
@@ -397,9 +400,9 @@ _GROUPS = frozenset(
     "lawmakers officials senators leaders militants forces troops voters members supporters critics activists "
     "protesters residents authorities legislators delegates diplomats ministers representatives".split()
 )
-# A title alone is no name: "The President said ...".
-ROLE_NAMES = frozenset({"president", "the president", "minister", "the minister", "prime minister", "senator",
-                        "governor", "mayor", "speaker", "secretary", "chairman", "spokesman", "spokeswoman"})
+# A title alone is no name ("The President said ..."): the lexicon's titles,
+# and offices of local and party politics it does not list as titles.
+ROLE_NAMES = frozenset(TITLE_PHRASES) | {"governor", "mayor", "speaker", "secretary", "chairman"}
 
 
 def _opposite(a: str, b: str) -> bool:
