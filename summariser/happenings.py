@@ -17,6 +17,8 @@ answered event cites becomes an event here, built from the parse alone:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Doc, Span, Token
 
 from .articles import Article
@@ -26,8 +28,10 @@ from .prepass import EVENT_CUE, Sentence
 from .attribution import CUE_VERBS
 from .rules import TYPE_CUES
 
-# Children that make a phrase long without saying what happened.
-_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "punct", "ccomp", "mark", "meta"})
+# Children that make a phrase long without saying what happened. Punctuation
+# is not one: the hyphen of "Israel-made" belongs to the word; a comma left at
+# the edge of a piece is dropped when the text is written (_text).
+_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "ccomp", "mark", "meta"})
 # A verb's conjuncts are further clauses; a noun's ("Israel and Turkiye") are part of the phrase.
 _CLAUSE_LINKS = frozenset({"cc", "conj", "preconj"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
@@ -114,41 +118,91 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
     link: list[Token] = []
     for _ in range(3):
         own = [t for c in verb.children if c.dep_ in _SUBJECTS for t in _phrase_tokens(c)]
+        if verb.dep_ == "relcl" and len(own) == 1 and own[0].tag_ in ("WDT", "WP"):
+            own = _antecedent(verb)  # "the U.S., which bombed": the U.S. bombed
         if not own and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
             # "criticised Azerbaijan | for deploying drones": the one blamed did it.
             own = [t for c in verb.head.head.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)]
         if own or verb.dep_ not in ("xcomp", "advcl") or verb.head == verb:
             return own, link
         head = verb.head
+        # "attempts were made | by Tehran | to attack": who made them is who attacked.
         link = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt")] + [
-            t for c in head.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)] + link
+            t for c in head.children if c.dep_ in _OBJECTS | {"agent"} for t in _phrase_tokens(c)] + link
         verb = head
     return [], []
 
 
-_LEADING = frozenset({"DET", "ADP", "ADJ", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT", "NUM"})
+def _antecedent(relative_verb: Token) -> list[Token]:
+    """The phrase a relative clause's pronoun stands for. The parse often hangs
+    the clause on the phrase around a name ("the standards of the U.S., which
+    bombed"): a name just before the pronoun is the one it stands for."""
+    head = relative_verb.head
+    pronoun = min(t.i for t in relative_verb.subtree)
+    before = [t for t in head.subtree if t.i < pronoun and t.pos_ in ("NOUN", "PROPN")]
+    if before and before[-1] != head:
+        named = [e for e in relative_verb.doc.ents if e.start <= before[-1].i < e.end and e.label_ in _NAME_LABELS]
+        if named:
+            head = named[0].root
+    return _phrase_tokens(head)
 
 
-def _words(tokens: list[Token]) -> int:
-    return sum(1 for t in tokens if not t.is_punct)
+def _words(tokens: Iterable[Token]) -> int:
+    """Words as written: "Iran’s" is one, "Israel-made" two."""
+    return sum(1 for t in tokens if not t.is_punct and not t.is_space and not _clitic(t))
 
 
-def _text(tokens: list[Token]) -> str:
-    """The tokens in text order, one plain space wherever the article had any
-    gap between them (a no-break space, a dropped aside)."""
-    ordered = [t for t in sorted(set(tokens), key=lambda t: t.i) if not t.is_space]
-    if _words(ordered) > SUMMARY_WORDS:
-        while _words(ordered) > SUMMARY_WORDS:
-            ordered.pop()
-        # Never end on a word that leads into what was cut ("during the recent").
-        while len(ordered) > 1 and ordered[-1].pos_ in _LEADING:
-            ordered.pop()
-    parts = []
-    for before, token in zip([None, *ordered], ordered):
-        if before is not None and before.idx + len(before.text) < token.idx:
-            parts.append(" ")
-        parts.append(token.text)
-    return "".join(parts).strip(" ,;:")
+def _clitic(token: Token) -> bool:
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return before is not None and not before.whitespace_ and not before.is_punct
+
+
+# Quotation marks a summary leaves out: one cut at a piece's edge would stay open.
+_DOUBLE_QUOTES = frozenset('"\u201c\u201d\u201e\u00ab\u00bb`')
+_BRACKETS = {")": "(", "]": "["}
+
+
+def _text(tokens: Iterable[Token]) -> str:
+    """The tokens as the article writes them: each run of tokens with no word
+    left out between them is the article's own text from its first to its last
+    character ("Israel-made", "casualties and the bombing"), one plain space
+    for any gap (a no-break space, a line break, a dropped aside); the pieces
+    are joined by a space, without the punctuation left at their edges."""
+    pieces = []
+    for run in _runs(sorted(set(tokens), key=lambda t: t.i)):
+        run = _trimmed(run)
+        if run:
+            doc = run[0].doc
+            pieces.append(" ".join(doc.text[run[0].idx:run[-1].idx + len(run[-1].text)].split()))
+    return " ".join(pieces).strip(" ,;:")
+
+
+def _runs(ordered: list[Token]) -> list[list[Token]]:
+    """The tokens in runs of neighbours (spaces between them aside), split at double quotes."""
+    runs: list[list[Token]] = []
+    for token in ordered:
+        if token.is_space:
+            continue
+        if token.text in _DOUBLE_QUOTES:
+            runs.append([])
+        elif runs and runs[-1] and _next_to(runs[-1][-1], token):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return [run for run in runs if run]
+
+
+def _next_to(before: Token, token: Token) -> bool:
+    return all(t.is_space for t in before.doc[before.i + 1:token.i])
+
+
+def _trimmed(run: list[Token]) -> list[Token]:
+    """The run without punctuation at its edges, but for a closing bracket whose opening it holds."""
+    while run and run[0].is_punct:
+        run = run[1:]
+    while run and run[-1].is_punct and not (_BRACKETS.get(run[-1].text) in {t.text for t in run}):
+        run = run[:-1]
+    return run
 
 
 def _names(tokens: list[Token], span: Span) -> list[str]:
@@ -185,12 +239,15 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
     if trigger is None or did_not_happen(trigger):
         return None
     subject, core, obj = _clause(trigger)
-    summary = _short_text(_noun_phrase(trigger) or subject + core + obj)
+    told, tokens, _ = _happening_words(trigger, _noun_phrase(trigger) or subject + core + obj, span)
+    if told is not trigger:
+        trigger, (subject, core, obj) = told, _clause(told)
+    summary = _short_text(tokens, trigger)
     if len(summary.split()) < MIN_SUMMARY_WORDS:
         return None
-    agents = _named_in(subject, span)
+    agents, targets = _roles(subject, core, obj, span)
     participants = [Participant(name=n, role="agent") for n in agents]
-    participants += [Participant(name=n, role="target") for n in _named_in(obj, span) if n not in agents]
+    participants += [Participant(name=n, role="target") for n in targets if n not in agents]
     return Event(
         summary=summary,
         event_type=_type_of(_text(core + obj), sentence.text),
@@ -198,6 +255,16 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
         participants=participants,
         evidence=evidence_at(article.text, sentence.start, sentence.end),
     )
+
+
+def _roles(subject: list[Token], core: list[Token], obj: list[Token], span: Span) -> tuple[list[str], list[str]]:
+    """Who did it and who it was done to: the subject's names, or in the passive
+    the names after "by" ("airspace was used | by Israeli drones")."""
+    by = [t for a in core + obj if a.dep_ == "agent" for t in _phrase_tokens(a)]
+    if by or any(t.dep_ == "nsubjpass" for t in subject):
+        agents = _named_in(by, span) if by else []
+        return agents, [n for n in _named_in(subject + [t for t in obj if t not in by], span) if n not in agents]
+    return _named_in(subject, span), _named_in(obj, span)
 
 
 def events_left_out(doc: Doc, sentences: list[Sentence], article: Article, cited: set[int]) -> list[Event]:
@@ -334,15 +401,94 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         event = event.model_copy(update={"event_type": sure})
     if not (remark or _cut(event.summary, sentence.text) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
         return event, None
-    summary = _short_text(_noun_phrase(trigger) or _clause_tokens(trigger)) if trigger is not None else ""
+    summary = ""
+    if trigger is not None:
+        trigger, tokens, why = _happening_words(trigger, _noun_phrase(trigger) or _clause_tokens(trigger), span)
+        if why is not None:
+            return None, f"'{event.summary}': {why}"
+        summary = _short_text(tokens, trigger)
     if len(summary.split()) < MIN_SUMMARY_WORDS and remark:
         return None, f"'{event.summary}' reports a remark, not a happening"
     if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS:
         # No clause of its own around the word ("to attack"): the sentence's main clause says it.
-        summary = _short_text(_clause_tokens(span.root))
+        summary = _short_text(_clause_tokens(span.root), span.root)
+        if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS and (remark or _cut(event.summary, sentence.text)):
+            return None, f"'{event.summary}' stops mid-phrase or reports a remark, and no clause of its sentence says what happened"
         if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS:
             return event, None
     return event.model_copy(update={"summary": summary}), None
+
+
+# Prepositions that name who took part in a happening a noun names: "an attack
+# by Azerbaijan", "talks between Baku and Yerevan", "a war against Armenia",
+# "a call with Aliyev".
+_ACTOR_PREPOSITIONS = frozenset({"by", "between", "against", "with"})
+_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _happening_words(trigger: Token, tokens: list[Token], span: Span) -> tuple[Token, list[Token], str | None]:
+    """The words that say the happening with who took part, and their word for
+    it; no words and the reason when the sentence has none.
+
+    A noun phrase that names a happening without who took part ("the war",
+    "subsequent drills") gives way to the clause of a verb for a happening in
+    the sentence that has its subject; without one it is no event. A phrase in
+    apposition ("Israel, a key arms supplier to Baku") says who someone is."""
+    if _in_apposition(trigger):
+        return trigger, [], "an apposition: it says who someone is, not what happened"
+    if not _headed_by_a_noun(tokens) or _names_who(tokens):
+        return trigger, tokens, None
+    subject, core, obj = _clause(trigger)
+    if subject and core and not _when(trigger):  # "Yerevan and Baku are engaging | in peace talks"
+        return trigger, subject + core + obj, None
+    verb = next((t for t in span if _verb_for_a_happening(t) and t != trigger), None)
+    if verb is None:
+        return trigger, [], "names a happening but not who took part in it"
+    return verb, _clause_tokens(verb), None
+
+
+# Prepositions that place a happening in time: "After the war, Karabakh
+# became ..." is not what the war's clause says.
+_TIME_PREPOSITIONS = frozenset({"after", "before", "during", "since", "until", "following", "amid", "throughout"})
+
+
+def _when(trigger: Token) -> bool:
+    return trigger.dep_ == "pobj" and trigger.head.lower_ in _TIME_PREPOSITIONS
+
+
+def _in_apposition(trigger: Token) -> bool:
+    node = _head_noun(trigger)
+    while node.pos_ not in ("VERB", "AUX") and node.head != node:
+        if node.dep_ == "appos":
+            return True
+        node = node.head
+    return False
+
+
+def _headed_by_a_noun(tokens: list[Token]) -> bool:
+    inside = set(tokens)
+    heads = [t for t in inside if t.head not in inside or t.head == t]
+    return bool(heads) and all(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for t in heads)
+
+
+def _names_who(tokens: list[Token]) -> bool:
+    """Whether a noun phrase names who took part: an owner ("his visit",
+    "Baku's arms deal"), "by", "between", "against" or "with" someone, or a
+    people or state describing it ("the Israeli attacks")."""
+    inside = set(tokens)
+    for token in inside:
+        if token.dep_ in ("poss", "agent") and token.head in inside:
+            return True
+        if token.dep_ == "prep" and token.lower_ in _ACTOR_PREPOSITIONS and any(c in inside for c in token.children):
+            return True
+        if token.dep_ in ("amod", "compound", "nmod") and token.ent_type_ in _ACTOR_LABELS and token.head in inside:
+            return True
+    return False
+
+
+def _verb_for_a_happening(token: Token) -> bool:
+    return (token.pos_ == "VERB" and EVENT_CUE.match(token.text) is not None and token.lower_ not in _SAYING
+            and not _describes_a_thing(token) and not did_not_happen(token) and bool(_subject_of(token)[0]))
 
 
 def _describes_a_thing(trigger: Token) -> bool:
@@ -356,32 +502,137 @@ def _clause_tokens(trigger: Token) -> list[Token]:
     return subject + core + obj
 
 
-def _short_text(tokens: list[Token]) -> str:
-    """The phrase, or when longer than SUMMARY_WORDS the words nearest its
-    head: words are taken level by level down the parse, so what is left out
-    is the detail of a detail, never the half of a phrase already begun."""
-    if _words(tokens) <= SUMMARY_WORDS:
-        return _text(tokens)
-    inside = set(tokens)
+# Dependents a long summary does without, each dropped whole with what depends
+# on it: modifiers, further conjuncts, asides. Never a subject, an object or
+# the words that make the verb.
+_DETAILS = frozenset({"prep", "advmod", "npadvmod", "conj", "appos", "acl", "relcl", "advcl", "nummod", "quantmod"})
+# Words a summary cannot end on ("of", "and", "to"); an adjective or a
+# determiner only while the noun it goes with is left out (_leads_on).
+_OPEN_ENDED = frozenset({"ADP", "CCONJ", "SCONJ", "PART", "AUX"})
+_COMPLEMENTS = frozenset({"dobj", "obj", "attr", "oprd", "dative", "pobj", "pcomp", "xcomp", "ccomp", "acomp"})
 
-    def depth(token: Token) -> int:
-        return sum(1 for a in token.ancestors if a in inside)
 
-    kept: set[Token] = set()
-    for token in sorted(tokens, key=lambda t: (depth(t), t.i)):
-        if token.head in kept or token.head not in inside or token.head == token:
-            if not token.is_punct and _words(list(kept)) >= SUMMARY_WORDS:
-                break
-            kept.add(token)
-    # Words that only make sense with their head go where it goes ("carry out", "Iran's", "and").
-    kept |= {c for t in kept for c in t.children if c.dep_ in ("case", "prt", "neg", "det", "aux", "auxpass")}
-    if kept:
-        first, last = min(t.i for t in kept), max(t.i for t in kept)
-        kept |= {t for t in tokens if t.pos_ == "CCONJ" and first < t.i < last}
-    # A name is kept whole or not at all: "Javier Milei", never "Milei" alone.
-    for entity in tokens[0].doc.ents:
-        if any(t in kept for t in entity):
-            kept.update(t for t in entity if t in inside)
-    # A preposition or conjunction whose object was left out says nothing.
-    kept = {t for t in kept if t.pos_ not in ("ADP", "CCONJ", "SCONJ") or any(c in kept for c in t.children)}
-    return _text(list(kept))
+def _short_text(tokens: list[Token], keep: Token | None = None) -> str:
+    """The phrase, or when longer than SUMMARY_WORDS the phrase less its last
+    details: whole constituents are dropped from its end ("for talks on
+    enhancing cooperation | in the fields of ..."), never a word inside a phrase
+    begun, nor the one holding ``keep``. "" when what is left ends on a word
+    that leads on to words it does not hold ("deploying Israeli")."""
+    kept = set(tokens)
+    while _words(kept) > SUMMARY_WORDS:
+        detail = _detail_to_drop(kept, keep)
+        if not detail:
+            break
+        kept = _linked(kept - detail)
+    kept = _completed(_linked(kept))
+    return _text(kept) if kept else ""
+
+
+def _detail_to_drop(kept: set[Token], keep: Token | None) -> set[Token]:
+    """The constituent ending the phrase to drop: the smallest on the way up
+    from the last word whose dropping is enough, else the largest."""
+    last = max((t for t in kept if not t.is_punct), key=lambda t: t.i)
+    candidates = []
+    node = last
+    while node.head in kept and node.head != node:
+        if node.dep_ in _DETAILS and not _completes_its_head(node) and (keep is None or keep not in node.subtree):
+            piece = _constituent(node, kept)
+            if not _splits_a_name(piece, kept):
+                candidates.append(piece)
+        node = node.head
+    excess = _words(kept) - SUMMARY_WORDS
+    for piece in candidates:
+        if _words(piece) >= excess and _words(kept - piece) >= MIN_MODEL_SUMMARY_WORDS:
+            return piece
+    return candidates[-1] if candidates and _words(kept - candidates[-1]) >= MIN_MODEL_SUMMARY_WORDS else set()
+
+
+def _completes_its_head(node: Token) -> bool:
+    """A prepositional phrase that completes its head goes with it: one of a
+    verb inside a prepositional phrase ("instead of providing the state | with
+    oil"), an "of" phrase of a noun ("the framework | of Iran’s sovereignty")."""
+    if node.dep_ != "prep":
+        return False
+    if node.head.pos_ in ("VERB", "AUX"):
+        return node.head.dep_ == "pcomp"
+    return node.lower_ == "of" and node.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+
+
+def _splits_a_name(piece: set[Token], kept: set[Token]) -> bool:
+    """Whether the piece's first word goes on a name the phrase keeps ("Azerbaijani President | Ilham Aliyev")."""
+    first = min(piece, key=lambda t: t.i)
+    before = first.doc[first.i - 1] if first.i > 0 else None
+    return first.pos_ == "PROPN" and before is not None and before in kept and before.pos_ == "PROPN"
+
+
+def _constituent(node: Token, kept: set[Token]) -> set[Token]:
+    """The node's words, with the conjunction or commas that join it to its head."""
+    piece = {t for t in node.subtree if t in kept}
+    start = min(t.i for t in node.subtree)
+    before = start - 1
+    while before >= 0 and node.doc[before] in kept and node.doc[before].head == node.head and (
+            node.doc[before].dep_ in ("cc", "punct", "preconj") or node.doc[before].is_space):
+        piece.add(node.doc[before])
+        before -= 1
+    return piece
+
+
+def _linked(kept: set[Token]) -> set[Token]:
+    """The words less the links whose other end is gone: a preposition without
+    its object, a conjunction without the conjunct after it."""
+    while True:
+        loose = {t for t in kept if _loose(t, kept)}
+        if not loose:
+            return kept
+        kept = kept - loose
+
+
+def _loose(token: Token, kept: set[Token]) -> bool:
+    if token.dep_ in ("cc", "preconj"):
+        # One the parse links to no conjunct but that joins two kept words stays: it is the text's.
+        following = next((t for t in token.doc[token.i + 1:] if not t.is_space), None)
+        return following not in kept and not any(
+            c in kept and c.dep_ == "conj" and c.i > token.i for c in token.head.children)
+    if token.dep_ in ("prep", "agent"):
+        return not any(c in kept for c in token.children)
+    return False
+
+
+def _completed(kept: set[Token]) -> set[Token]:
+    """The words, when they end on a complete phrase; a modifier the parse cut
+    from its noun gets the words up to that noun ("Israeli | made attack
+    drones"); else nothing."""
+    if not kept:
+        return kept
+    last = max((t for t in kept if not t.is_punct), key=lambda t: t.i, default=None)
+    if last is None or not _leads_on(last, kept):
+        return kept
+    doc, extended, token = last.doc, set(kept), last
+    while token.i + 1 < len(doc):
+        following = doc[token.i + 1]
+        if following.is_space or following.tag_ == "HYPH":
+            extended.add(following)
+        elif following.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or following.tag_ in ("VBN", "VBD"):
+            extended.add(following)
+            after = doc[following.i + 1] if following.i + 1 < len(doc) else None
+            if following.pos_ in ("NOUN", "PROPN") and following.ent_type_ != "NORP" and (
+                    after is None or not (after.pos_ in ("NOUN", "PROPN") or after.tag_ == "HYPH")):
+                return extended
+        else:
+            return set()
+        token = following
+    return set()
+
+
+def _leads_on(last: Token, kept: set[Token]) -> bool:
+    """Whether the phrase's last word needs words after it that the phrase lacks:
+    "the", "of", "enhancing" without its object, "Israeli" before the noun it describes."""
+    if any(c.i > last.i and c.dep_ in _COMPLEMENTS and c not in kept for c in last.children):
+        return True
+    if last.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod") and last.head.i > last.i and last.head not in kept:
+        return True
+    following = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    continues = following is not None and following.is_alpha and following.pos_ not in ("CCONJ", "ADP", "SCONJ", "PART")
+    if last.ent_type_ == "NORP" and continues:
+        return True
+    return last.pos_ in _OPEN_ENDED and last.dep_ != "prt"

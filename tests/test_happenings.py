@@ -219,3 +219,129 @@ def test_a_word_for_a_happening_that_only_describes_a_thing_names_no_happening(a
     # "launch" only says what kind of formation: no word in the sentence names a happening.
     event, reason = checked(answered, 10, "Recently surfaced videos show the new Harop aircraft in", "other")
     assert event is None and "names a happening" in reason
+
+
+# --------------------------------------------------------------------------
+# Summaries are whole pieces of their sentence
+# --------------------------------------------------------------------------
+
+PIECES = (
+    "Coastal Tensions\n"
+    "\n"
+    "The army deployed Chilean-made patrol boats near the non-military port of Arica on Monday.\n"  # [1]
+    "Rebels attacked the northern and southern police stations of the remote mountain town of Tacna "
+    "near the border with Bolivia.\n"  # [2]
+    "Bolivia denied claims that it allowed Chile to use its ports to carry out raids against smugglers "
+    "during the long dry season of the mountain regions.\n"  # [3]
+    "Peru has criticised Chile since 2019 for deploying Israeli made attack drones and using them against rebels.\n"  # [4]
+    "Reportedly, local sources have claimed that Chile has bought millions of dollars worth of grain "
+    "instead of providing the Peruvian state with copper.\n"  # [5]
+    "At the onset of the war, Chile’s foreign minister declared that the country would stay neutral.\n"  # [6]
+    "After the war of 1879, Tacna became a province of Chile.\n"  # [7]
+    "Peru has long been wary of Chile’s close ties with Brazil, a key arms supplier to Santiago, "
+    "especially since the 2019 crisis.\n"  # [8]
+    "The minister criticised the double standards of the U.S., which later bombed rebel camps in the north "
+    "of the country.\n"  # [9]
+    "Previously, various attempts were made by Lima to attack Chile-linked ships.\n"  # [10]
+    "The council voiced concern about subsequent drills conducted at the borders.\n"  # [11]
+)
+
+
+@pytest.fixture(scope="module")
+def pieces():
+    article, doc, sentences = parsed_article(PIECES)
+    assert sentences[11].text.startswith("The council")
+    return article, doc, sentences
+
+
+def summaries(pieces, number):
+    """The summary the parse makes of the sentence, and the one that replaces the model's cut opening words."""
+    article, doc, sentences = pieces
+    own = event_of_sentence(doc, sentences[number], article)
+    cut = " ".join(sentences[number].text.split()[:8])[:52]
+    model, reason = checked(pieces, number, cut)
+    return own, model, reason
+
+
+def contiguous_pieces(summary: str, sentence: str) -> bool:
+    """Whether the summary is whole pieces of the sentence, in order, each
+    beginning and ending at word boundaries (no word cut or altered)."""
+    position = 0
+    for piece in summary.split(" "):
+        found = sentence.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (1, ["Chilean-made", "non-military"]),
+    (2, ["northern and southern police stations", "of the remote mountain town of Tacna"]),
+    (3, ["to carry out raids"]),
+    (10, ["Chile-linked ships"]),
+])
+def test_a_summary_keeps_every_word_of_the_stretch_it_covers(pieces, number, words):
+    own, model, _ = summaries(pieces, number)
+    for event in (own, model):
+        assert event is not None
+        for phrase in words:
+            assert phrase in event.summary
+        assert contiguous_pieces(event.summary, pieces[2][number].text)
+
+
+def test_a_modifier_cut_from_its_noun_by_the_parse_gets_its_noun(pieces):
+    # The parse makes "Israeli" the object of "deploying": the summary goes on to the noun.
+    own, model, _ = summaries(pieces, 4)
+    for event in (own, model):
+        assert event is not None
+        assert not event.summary.endswith("Israeli")
+        assert event.summary.endswith("Israeli made attack drones")
+
+
+def test_a_long_summary_drops_a_whole_phrase_never_the_end_of_one(pieces):
+    # "instead of providing the Peruvian state" without "with copper" says something else.
+    own, model, _ = summaries(pieces, 5)
+    for event in (own, model):
+        assert event is not None
+        assert event.summary.startswith("Chile has bought millions of dollars worth of grain")
+        assert "providing" not in event.summary or event.summary.endswith("with copper")
+
+
+@pytest.mark.parametrize("number", [6, 7])
+def test_a_happening_named_without_who_took_part_is_no_event(pieces, number):
+    own, model, reason = summaries(pieces, number)
+    assert own is None
+    assert model is None and "not who took part" in reason
+
+
+def test_a_phrase_naming_its_actors_stays_an_event():
+    article, doc, sentences = parsed_article("Border\n\nLima warned the militias of a drone attack by Bolivia.\n")
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None and found.summary.startswith("a drone attack by Bolivia")
+
+
+def test_a_noun_for_a_happening_without_actors_is_no_event_even_from_a_remark(pieces):
+    own, model, reason = summaries(pieces, 11)
+    assert own is None and model is None
+
+
+def test_an_apposition_describing_an_actor_is_no_event(pieces):
+    own, model, reason = summaries(pieces, 8)
+    assert own is None
+    assert model is None and "apposition" in reason
+
+
+def test_a_relative_clause_takes_its_antecedent_as_subject(pieces):
+    own, model, _ = summaries(pieces, 9)
+    for event in (own, model):
+        assert event is not None
+        assert event.summary.startswith("the U.S. bombed rebel camps")
+        assert contiguous_pieces(event.summary, pieces[2][9].text)
+    assert [p.name for p in own.participants if p.role == "agent"] == ["U.S."]
+
+
+def test_the_agent_of_a_passive_is_who_did_it(pieces):
+    own, _, _ = summaries(pieces, 10)
+    assert "made by Lima to attack" in own.summary
+    assert [p.name for p in own.participants if p.role == "agent"] == ["Lima"]
