@@ -122,7 +122,12 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
             own = _antecedent(verb)  # "the U.S., which bombed": the U.S. bombed
         if not own and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ == "VERB":
             # "criticised Azerbaijan | for deploying drones": the one blamed did it.
-            own = [t for c in verb.head.head.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)]
+            doer = verb.head.head
+            own = [t for c in doer.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)]
+            if not own and verb.head.lower_ == "by":
+                # "the regime acted | by attacking Iran": the subject did it, and that is how.
+                own = [t for c in doer.children if c.dep_ in _SUBJECTS for t in _phrase_tokens(c)]
+                link = [doer, verb.head] if own else link
         if own or verb.dep_ not in ("xcomp", "advcl") or verb.head == verb:
             return own, link
         head = verb.head

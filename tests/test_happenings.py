@@ -345,3 +345,13 @@ def test_the_agent_of_a_passive_is_who_did_it(pieces):
     own, _, _ = summaries(pieces, 10)
     assert "made by Lima to attack" in own.summary
     assert [p.name for p in own.participants if p.role == "agent"] == ["Lima"]
+
+
+def test_a_gerund_after_by_takes_the_subject_of_the_verb_it_explains():
+    article, doc, sentences = parsed_article(
+        "Port Talks\n\nOrtiz added that the Bolivian government acted in breach of the treaty by attacking Peru, "
+        "including targeting its ports.\n")
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None
+    assert found.summary.startswith("the Bolivian government acted by attacking Peru")
+    assert contiguous_pieces(found.summary, sentences[1].text)
