@@ -8,7 +8,11 @@ answered event cites becomes an event here, built from the parse alone:
 * the trigger is the sentence's first word for a happening, a verb preferred;
 * the summary is the trigger's clause in the article's own words: its subject,
   the trigger, and its object or first prepositional phrase, without relative
-  clauses, appositions and asides, so it is never a sentence cut mid-phrase;
+  clauses, appositions and asides; it is whole pieces of the sentence (no word
+  inside a piece dropped or respelled), shortened by whole trailing phrases,
+  so it is never a sentence cut mid-phrase; a relative clause's subject is its
+  antecedent; a noun phrase that names a happening without who took part, or
+  an apposition describing an actor, is no event;
 * the type comes from the trigger's words first, then the sentence's
   (``rules.TYPE_CUES``), else ``other``;
 * participants are the names in the subject (agents) and in the object
