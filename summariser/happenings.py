@@ -169,6 +169,8 @@ def _clitic(token: Token) -> bool:
 # Quotation marks a summary leaves out: one cut at a piece's edge would stay open.
 _DOUBLE_QUOTES = frozenset('"\u201c\u201d\u201e\u00ab\u00bb`')
 _BRACKETS = {")": "(", "]": "["}
+# Punctuation that only separates ("5%" keeps its sign).
+_SEPARATORS = frozenset(",;:.!?-\u2013\u2014\u2026'\u2018\u2019()[]/")
 
 
 def _text(tokens: Iterable[Token]) -> str:
@@ -207,11 +209,15 @@ def _next_to(before: Token, token: Token) -> bool:
 
 def _trimmed(run: list[Token]) -> list[Token]:
     """The run without punctuation at its edges, but for a closing bracket whose opening it holds."""
-    while run and run[0].is_punct:
+    while run and _separator(run[0]):
         run = run[1:]
-    while run and run[-1].is_punct and not (_BRACKETS.get(run[-1].text) in {t.text for t in run}):
+    while run and _separator(run[-1]) and not (_BRACKETS.get(run[-1].text) in {t.text for t in run}):
         run = run[:-1]
     return run
+
+
+def _separator(token: Token) -> bool:
+    return token.is_punct and all(c in _SEPARATORS for c in token.text)
 
 
 def _names(tokens: list[Token], span: Span) -> list[str]:

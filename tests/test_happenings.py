@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from summariser.articles import article_from_text
-from summariser.happenings import checked_event, event_of_sentence, events_left_out
+from summariser.happenings import _text, checked_event, event_of_sentence, events_left_out
 from summariser.questions import Happening
 from summariser.rules import event_from
 from summariser.nlp import parse
@@ -355,3 +355,11 @@ def test_a_gerund_after_by_takes_the_subject_of_the_verb_it_explains():
     assert found is not None
     assert found.summary.startswith("the Bolivian government acted by attacking Peru")
     assert contiguous_pieces(found.summary, sentences[1].text)
+
+
+def test_only_separating_punctuation_is_left_off_a_summarys_edges():
+    article, doc, sentences = parsed_article("Markets\n\nRebels seized 40% of the northern mines, officials said.\n")
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None and found.summary == "Rebels seized 40% of the northern mines"
+    words = [t for t in doc if t.text in ("seized", "40", "%")]
+    assert _text(words) == "seized 40%"
