@@ -16,7 +16,14 @@ answered event cites becomes an event here, built from the parse alone:
 * the type comes from the trigger's words first, then the sentence's
   (``rules.TYPE_CUES``), else ``other``;
 * participants are the names in the subject (agents) and in the object
-  (targets); the date is the sentence's own date expression.
+  (targets); the date is the sentence's own date expression, unless it dates
+  the verb that reports the happening ("announced on 31 May that ... during
+  his recent visit": the visit is undated).
+
+What is only ahead or wished for ("upcoming talks", "the importance of
+holding exercises"), what a sentence comments on ("the drills signal
+escalation", "this includes attacks") or remarks on ("he welcomed the
+ceasefire") is no event, from the parse or from the model.
 """
 
 from __future__ import annotations
@@ -69,7 +76,19 @@ def _named_in(tokens: list[Token], span: Span) -> list[str]:
 
 def _trigger(span: Span) -> Token | None:
     """The first word for a happening in the sentence, a verb preferred."""
-    return _preferred([t for t in span if EVENT_CUE.match(t.text)])
+    return _preferred([t for t in span if _names_a_happening(t)])
+
+
+# Words the cues' word starts take in that name no happening: "sign" is there
+# for "signed", not for "signal" or "warning signs".
+_NOT_HAPPENINGS = ("signal", "signific")
+
+
+def _names_a_happening(token: Token) -> bool:
+    """Whether the word is one for a happening (``prepass.EVENT_CUE``)."""
+    if not EVENT_CUE.match(token.text) or token.lower_.startswith(_NOT_HAPPENINGS):
+        return False
+    return not (token.pos_ == "NOUN" and token.lemma_.casefold() == "sign")
 
 
 def _preferred(cued: list[Token]) -> Token | None:
@@ -251,22 +270,23 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
     if span is None:
         return None
     trigger = _trigger(span)
-    if trigger is None or did_not_happen(trigger):
+    if trigger is None or _only_talked_about(trigger):
         return None
     subject, core, obj = _clause(trigger)
     told, tokens, _ = _happening_words(trigger, _noun_phrase(trigger) or subject + core + obj, span)
     if told is not trigger:
         trigger, (subject, core, obj) = told, _clause(told)
     summary = _short_text(tokens, trigger)
-    if len(summary.split()) < MIN_SUMMARY_WORDS:
+    if len(summary.split()) < MIN_SUMMARY_WORDS or did_not_happen(trigger, summary):
         return None
+    date_text = sentence.dates[0] if sentence.dates else None
     agents, targets = _roles(subject, core, obj, span)
     participants = [Participant(name=n, role="agent") for n in agents]
     participants += [Participant(name=n, role="target") for n in targets if n not in agents]
     return Event(
         summary=summary,
         event_type=_type_of(_text(core + obj), sentence.text),
-        date_text=sentence.dates[0] if sentence.dates else None,
+        date_text=None if _date_of_the_report(trigger, date_text, span) else date_text,
         participants=participants,
         evidence=evidence_at(article.text, sentence.start, sentence.end),
     )
@@ -315,8 +335,17 @@ _SAYING = frozenset(
 # Words that make a clause something that did not (yet) happen.
 _IRREALIS_AUX = frozenset({"would", "will", "could", "might", "may", "should", "can", "shall", "'d", "'ll", "wo"})
 _IRREALIS_VERBS = frozenset(
-    {"plan", "intend", "threaten", "want", "seek", "aim", "prepare", "vow", "prevent", "refuse", "hope", "consider"}
+    {"plan", "intend", "threaten", "want", "seek", "aim", "prepare", "vow", "prevent", "refuse", "hope", "consider",
+     "propose", "urge", "expect", "schedule", "wish"}
 )
+# Nouns that make what they govern only wished for or ahead: "the importance of
+# holding exercises", "a proposal for talks", "the desire to expand ties".
+_UNREALISED_NOUNS = frozenset(
+    "importance need necessity proposal plan hope desire call intention wish possibility prospect readiness "
+    "willingness offer request demand".split()
+)
+# Words that put a happening ahead: "upcoming talks", "the planned summit".
+_AHEAD = frozenset("upcoming forthcoming future planned proposed prospective potential possible scheduled".split())
 
 
 # "to attack", "peace talks": too few words to say who did what, and a phrase
@@ -335,20 +364,35 @@ def _cut(summary: str, sentence: str) -> bool:
     return len(words) > MIN_MODEL_SUMMARY_WORDS and whole.startswith(opening) and len(whole) - len(opening) > 15
 
 
-def _reports_a_remark(summary: str) -> bool:
-    return any(word.casefold().strip(",;:") in _SAYING for word in summary.split()[:5])
+# A claim is an accusation of its own ("Iranian media claimed a Zionist
+# presence") or the claim a denial answers; a summary built on "claimed" under
+# any other type reports a remark ("Diaz claimed in 2020" typed attack). Verbs
+# of appraisal always report one.
+_CLAIMING = frozenset({"claimed"})
+_APPRAISING = frozenset(
+    "welcomed welcomes criticized criticised criticizes criticises condemned condemns praised praises hailed".split()
+)
+
+
+def _reports_a_remark(summary: str, event_type: str = "other") -> bool:
+    words = [word.casefold().strip(",;:") for word in summary.split()[:5]]
+    return any(w in _SAYING or w in _APPRAISING or (w in _CLAIMING and event_type not in ("accusation", "denial")) for w in words)
 
 
 def _summary_trigger(span: Span, summary: str) -> Token | None:
     """The sentence's word for a happening that the summary is about: one the
     summary repeats (a verb preferred), else the sentence's first."""
     stems = {word.casefold()[:5] for word in summary.split() if len(word) >= 4}
-    return _preferred([t for t in span if EVENT_CUE.match(t.text) and t.text.casefold()[:5] in stems]) or _trigger(span)
+    return _preferred([t for t in span if _names_a_happening(t) and t.text.casefold()[:5] in stems]) or _trigger(span)
 
 
-def did_not_happen(trigger: Token) -> bool:
-    """Whether the trigger's clause is negated or hypothetical: "would not allow
-    Israel to attack", "will never permit strikes", "plans to strike"."""
+def did_not_happen(trigger: Token, summary: str = "") -> bool:
+    """Whether the trigger's clause is negated, hypothetical or still ahead:
+    "would not allow Israel to attack", "will never permit strikes", "plans to
+    strike", "the importance of holding exercises in the future", "proposed
+    sending a delegation for upcoming talks". What is ahead is no event unless
+    the summary tells the act that did happen around it ("invited him to
+    attend the upcoming summit")."""
     node, seen = trigger, 0
     while seen < 6:
         children = list(node.children)
@@ -356,11 +400,129 @@ def did_not_happen(trigger: Token) -> bool:
             return True
         if any(c.dep_ == "aux" and c.text.casefold() in _IRREALIS_AUX for c in children):
             return True
-        if node != trigger and node.lemma_.casefold() in _IRREALIS_VERBS:
+        if node != trigger and node.pos_ == "VERB" and node.lemma_.casefold() in _IRREALIS_VERBS:
+            return True
+        if _ahead(node, trigger) and not _summary_tells_a_done_act_above(node, summary):
             return True
         if node.head == node or node.dep_ == "parataxis" or (node.dep_ == "ccomp" and _reports(node.head)):
             return False  # the sentence, or the clause someone reports: its own modality was checked
         node, seen = node.head, seen + 1
+    return False
+
+
+def _ahead(node: Token, trigger: Token) -> bool:
+    """Whether this word of the trigger's path says what it governs is only
+    wished for or still to come: a noun like "proposal" above the trigger, or
+    "upcoming", "planned", "in the future" on it."""
+    if node != trigger and node.pos_ == "NOUN" and node.lemma_.casefold() in _UNREALISED_NOUNS:
+        return True
+    for child in node.children:
+        if child.dep_ in ("amod", "advmod", "npadvmod") and child.lower_ in _AHEAD:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "in" and any(g.lower_ == "future" for g in child.children):
+            return True
+    return False
+
+
+def _summary_tells_a_done_act_above(node: Token, summary: str) -> bool:
+    """Whether the summary is told by a verb above ``node`` that reports a
+    done act of its own ("invited"), not a remark ("highlighted") or a wish."""
+    words = {w.casefold().strip(",;:.") for w in summary.split()}
+    return any(
+        a.pos_ == "VERB" and a.tag_ in ("VBD", "VBZ", "VBP") and a.lower_ in words
+        and a.lemma_.casefold() not in CUE_VERBS | _IRREALIS_VERBS
+        for a in node.ancestors
+    )
+
+
+# Predicates that say what a happening named as their subject means or is, not
+# what happened: "the drills signal escalation", "the deal stirred tensions",
+# "this meeting came after clashes", "the bombings were retaliation". Closed on
+# purpose: any other predicate of a happening tells it ("killings rocked the
+# town", "the explosion caused damage", "the talks came to nothing").
+_COMMENTING = frozenset(
+    "be signal mark represent show suggest indicate reflect remain seem appear stir fuel raise pose present "
+    "underscore highlight demonstrate prove constitute amount serve signify mean illustrate symbolise symbolize "
+    "come concern".split()
+)
+# Verbs whose object (or passive subject) is only talked about: "welcomed the
+# ceasefire", "highlighting casualties", "this includes attacks", "the attack
+# was condemned". Not the verbs that bring one about: "called a ceasefire",
+# "announced a truce", "declared war", "agreed a deal".
+_REMARKING = (CUE_VERBS - {"call", "announce", "declare", "agree", "vote", "charge"}) | frozenset(
+    "include involve signal mark represent regard consider view describe characterise characterize show "
+    "underscore highlight".split()
+)
+
+
+def _only_talked_about(trigger: Token) -> bool:
+    """Whether the noun for the happening is what a comment or remark is about,
+    not itself told as happening: the subject of a predicate that says what
+    it means or is ("The drills signal escalation", "The deal stirred
+    tensions", "The attack was a crime"), or the object of a remark or an
+    evaluation ("He welcomed the ceasefire", "This includes attacks on
+    ports"). A noun in a phrase of circumstance ("in a phone call", "regret
+    over the attacks") and the object of a verb of doing ("launched drills")
+    name what happened."""
+    while trigger.dep_ == "conj" and trigger.head.pos_ in ("NOUN", "PROPN"):
+        trigger = trigger.head  # "casualties and the bombing": the first conjunct's place in the clause
+    head = trigger.head
+    if trigger.pos_ not in ("NOUN", "PROPN") or head == trigger or head.pos_ not in ("VERB", "AUX"):
+        return False
+    if trigger.dep_ in ("nsubj", "attr"):
+        return _comments(head)
+    if trigger.dep_ in ("dobj", "nsubjpass"):
+        # "the attack is believed to have been carried out by ETA": the subject is the infinitive's.
+        raised = trigger.dep_ == "nsubjpass" and any(c.dep_ == "xcomp" for c in head.children)
+        return head.lemma_.casefold() in _REMARKING and not _names_a_happening(head) and not raised
+    return False
+
+
+def _comments(verb: Token) -> bool:
+    """Whether the predicate says what its subject means or is ("signal",
+    "stirred", "came after", "was a crime"), not what happened ("There was an
+    explosion", "the truce came into effect")."""
+    lemma = verb.lemma_.casefold()
+    if lemma == "be":
+        return not any(c.dep_ == "expl" for c in verb.children)
+    if lemma == "come":
+        return not any(c.dep_ == "prep" and c.lower_ in ("into", "to") for c in verb.children)
+    return lemma in _COMMENTING
+
+
+def _date_of_the_report(trigger: Token, date_text: str | None, span: Span) -> bool:
+    """Whether the date expression dates the sentence's reporting verb and not
+    the happening in what it reports: in "Herzog announced on 31 May that ...
+    during his recent visit", 31 May is the day of the announcement."""
+    if date_text is None:
+        return False
+    at = span.text.find(date_text)
+    if at < 0:
+        return False
+    date = span.doc.char_span(span.start_char + at, span.start_char + at + len(date_text), alignment_mode="expand")
+    if date is None:
+        return False
+    verb = _clause_verb(date.root)
+    return verb is not None and _reports(verb) and _in_what_it_reports(trigger, verb)
+
+
+def _clause_verb(token: Token) -> Token | None:
+    """The verb whose clause the word is in (the word itself when a verb)."""
+    for node in (token, *token.ancestors):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _in_what_it_reports(trigger: Token, verb: Token) -> bool:
+    """Whether the trigger is in the clause the reporting verb reports ("announced
+    that ... during his visit"), not in its object ("announced its approval of
+    opening an embassy": the announcement is the act)."""
+    node = trigger
+    while node.head != node and node != verb:
+        if node.head == verb:
+            return node.dep_ in ("ccomp", "parataxis")
+        node = node.head
     return False
 
 
@@ -404,14 +566,21 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
     trigger = _summary_trigger(span, event.summary)
     if trigger is not None and _describes_a_thing(trigger):
         trigger = None  # "their drone efficiency": a word for a happening naming a thing
-    remark = _reports_a_remark(event.summary)
+    remark = _reports_a_remark(event.summary, event.event_type)
     if trigger is None and remark:
         return None, f"'{event.summary}' reports a remark, not a happening"
     if trigger is None and not any(cue.search(sentence.text) for _, cue in TYPE_CUES):
         # "Relations between the two have presented warning signs": comment, not news.
         return None, f"'{event.summary}': no word in its sentence names a happening"
-    if trigger is not None and did_not_happen(trigger):
+    if trigger is None and not any(_typed_verb(t) for t in span):
+        # "The biggest speculations are regarding Israel's diplomatic ties": a kind of happening named, none told.
+        return None, f"'{event.summary}': no verb in its sentence tells a happening"
+    if trigger is not None and did_not_happen(trigger, event.summary):
         return None, f"'{event.summary}': the sentence says it did not or may not happen"
+    if trigger is not None and _only_talked_about(trigger):
+        return None, f"'{event.summary}': the sentence comments on a happening or remarks on it, it does not report it"
+    if trigger is not None and _date_of_the_report(trigger, event.date_text, span):
+        event = event.model_copy(update={"date_text": None})  # the report's date, not the happening's
     if trigger is not None and (sure := _type_of_word(trigger)) is not None:
         event = event.model_copy(update={"event_type": sure})
     if not (remark or _cut(event.summary, sentence.text) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
@@ -488,13 +657,18 @@ def _headed_by_a_noun(tokens: list[Token]) -> bool:
 
 def _names_who(tokens: list[Token]) -> bool:
     """Whether a noun phrase names who took part: an owner ("his visit",
-    "Baku's arms deal"), "by", "between", "against" or "with" someone, or a
-    people or state describing it ("the Israeli attacks")."""
+    "Baku's arms deal"), "by", "between", "against" or "with" someone, "on" a
+    named place or actor ("the attack on Arica"), or a people or state
+    describing it ("the Israeli attacks")."""
     inside = set(tokens)
     for token in inside:
         if token.dep_ in ("poss", "agent") and token.head in inside:
             return True
         if token.dep_ == "prep" and token.lower_ in _ACTOR_PREPOSITIONS and any(c in inside for c in token.children):
+            return True
+        if token.dep_ == "prep" and token.lower_ == "on" and any(  # "the attack on Arica": the one it was done to
+            c in inside and c.ent_type_ in _ACTOR_LABELS for c in token.children
+        ):
             return True
         if token.dep_ in ("amod", "compound", "nmod") and token.ent_type_ in _ACTOR_LABELS and token.head in inside:
             return True
@@ -504,6 +678,11 @@ def _names_who(tokens: list[Token]) -> bool:
 def _verb_for_a_happening(token: Token) -> bool:
     return (token.pos_ == "VERB" and EVENT_CUE.match(token.text) is not None and token.lower_ not in _SAYING
             and not _describes_a_thing(token) and not did_not_happen(token) and bool(_subject_of(token)[0]))
+
+
+def _typed_verb(token: Token) -> bool:
+    """Whether the word is a verb that tells a kind of happening ("claimed", "denied")."""
+    return token.pos_ == "VERB" and any(cue.match(token.text) for _, cue in TYPE_CUES)
 
 
 def _describes_a_thing(trigger: Token) -> bool:

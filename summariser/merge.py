@@ -120,6 +120,11 @@ _EVENT_TYPE_GROUP: dict[str, str] = {"attack": "attack", "military_activity": "a
 # and read alike, yet each names someone the other does not, so they are two
 # calls. (Who struck whom is told apart by the agents instead.)
 _BETWEEN_PARTIES = frozenset({"phone_call", "meeting", "visit"})
+# Events that the parties do together: who is named agent and who target is the
+# reporter's choice ("Chile's truce with Peru"). Every other type has a
+# direction: Israel's arms sales to Azerbaijan and Azerbaijan's arms purchase
+# from Israel told as a deal with Armenia in view are two acts.
+_MUTUAL = _BETWEEN_PARTIES | {"agreement", "ceasefire"}
 
 # --------------------------------------------------------------------------
 # Text keys
@@ -337,6 +342,7 @@ class _EventMention:
     date: DateValue | None
     participants: frozenset[str]
     agents: frozenset[str]
+    targets: frozenset[str]
     people: frozenset[str]  # the participants that are persons
     reported_by: str | None  # for an undated report, its article's day: the event had happened by then
     key: str  # text key of the summary
@@ -354,6 +360,7 @@ class _EventCluster:
     members: list[_EventMention] = field(default_factory=list)
     participants: set[str] = field(default_factory=set)
     agents: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     finest_date: str | None = None  # see _finer_iso
     not_after: str | None = None  # the earliest day an undated member was reported
@@ -366,6 +373,7 @@ class _EventCluster:
         _remember_key(self.keys, mention.key)
         self.participants |= mention.participants
         self.agents |= mention.agents
+        self.targets |= mention.targets
         self.people |= mention.people
         self.finest_date = _finer_iso(self.finest_date, mention.date)
         if mention.reported_by is not None and (self.not_after is None or mention.reported_by < self.not_after):
@@ -401,6 +409,7 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
             date = normalise_date(event.date_text, article.published)
             participants: set[str] = set()
             agents: set[str] = set()
+            targets: set[str] = set()
             for participant in event.participants:
                 entity = resolver.entity_id(participant.name, article.id)
                 if entity is None:
@@ -408,11 +417,14 @@ def _event_mentions(extractions: list[ArticleExtraction], resolver: EntityResolv
                 participants.add(entity)
                 if participant.role == "agent":
                     agents.add(entity)
+                elif participant.role == "target":
+                    targets.add(entity)
             mentions.append(_EventMention(
                 article_id=article.id, index=index, event=event,
                 type_group=_EVENT_TYPE_GROUP.get(event.event_type, event.event_type),
                 date=date,
-                participants=frozenset(participants), agents=frozenset(agents),
+                # "Tehran launched drills" with Iran as target too: a side named both ways has no role.
+                participants=frozenset(participants), agents=frozenset(agents), targets=frozenset(targets - agents),
                 people=frozenset(p for p in participants if resolver.entity(p).type == "person"),
                 reported_by=_undated_report_day(date, article.published),
                 key=text_key(event.summary), context=context, source=_source(article.id, event),
@@ -490,6 +502,10 @@ def _event_match_score(mention: _EventMention, cluster: _EventCluster) -> float 
         return None
     if mention.agents and cluster.agents and not (mention.agents & cluster.agents):
         return None  # Israel's strikes and the US's strikes are different events
+    if mention.type_group not in _MUTUAL and _roles_swapped(mention, cluster):
+        return None  # Israel arming Baku and Baku's deal with Israel against Armenia: two acts
+    if mention.type_group == "other" and bool(mention.agents) != bool(cluster.agents):
+        return None  # a catch-all type says no kind of act: someone's act is not an act of no one named
     if mention.type_group in _BETWEEN_PARTIES and _each_names_someone_else(mention.people, cluster.people):
         return None  # the Boric-Milei call and the Boric-Lula call
     shared = len(mention.participants & cluster.participants)
@@ -515,6 +531,16 @@ def _after_its_report(mention: _EventMention, cluster: _EventCluster) -> bool:
     a date does not report the call of June 20."""
     iso = mention.date.iso if mention.date is not None else None
     return iso_after(iso, cluster.not_after) or iso_after(cluster.finest_date, mention.reported_by)
+
+
+def _roles_swapped(mention: _EventMention, cluster: _EventCluster) -> bool:
+    """Whether one side's agent is the other side's target: the one who did it
+    in one report is the one it was done to in the other. Only when both name
+    who did it: a report naming no agent ("the drills were conducted within
+    Iran's rights") tells no direction its target could contradict."""
+    if not (mention.agents and cluster.agents):
+        return False
+    return bool(mention.agents & cluster.targets) or bool(mention.targets & cluster.agents)
 
 
 def _each_names_someone_else(people: frozenset[str], others: set[str]) -> bool:

@@ -92,7 +92,7 @@ ANSWERED = (
     "Lena Ortiz, the Chilean envoy to Peru, told the Lima Times that Santiago would not allow Bolivia to attack Peru from its soil.\n"  # [1]
     "Minister Ortiz made the remarks in a phone conversation with Foreign Minister Ana Ruiz on Monday.\n"  # [2]
     "Ortiz said that Chile seeks calm and respects the borders of all its neighbours.\n"  # [3]
-    "Chile and Argentina are both suppliers of grain to Peru, officials said.\n"  # [4]
+    "Chile and Argentina both sold grain to Peru, officials said.\n"  # [4]
     "The navy\u00a0launched drills near Arica on Tuesday.\n"  # [5]
     "It was not until May that Chile appointed an ambassador to Lima.\n"  # [6]
     "The navy launched drills near Arica after the attack on its base.\n"  # [7]
@@ -363,3 +363,114 @@ def test_only_separating_punctuation_is_left_off_a_summarys_edges():
     assert found is not None and found.summary == "Rebels seized 40% of the northern mines"
     words = [t for t in doc if t.text in ("seized", "40", "%")]
     assert _text(words) == "seized 40%"
+
+
+# --------------------------------------------------------------------------
+# What counts as an event: not what is only ahead, commented on or remarked on
+# --------------------------------------------------------------------------
+
+NOT_EVENTS = (
+    "Coast Watch\n"
+    "\n"
+    "Ortiz and the Peruvian delegates also stressed the importance of holding joint naval exercises in the future.\n"  # [1]
+    "He proposed sending a Chilean delegation to Lima for upcoming talks on the river project.\n"  # [2]
+    "Minister Ruiz also invited her Peruvian counterpart to attend the upcoming Pacific summit in Chile.\n"  # [3]
+    "The exercises held by the navy signal a new tension along the coast.\n"  # [4]
+    "Santiago's arms deal with Lima stirred new tensions between Peru and Bolivia.\n"  # [5]
+    "This includes attacks on the fishing ports near Arica.\n"  # [6]
+    "This meeting came shortly after renewed clashes between Peru and Bolivia.\n"  # [7]
+    "The assault occurred during the talks.\n"  # [8]
+    "She welcomed the ceasefire and thanked the mediators.\n"  # [9]
+    "Rebel leader Omar Diaz, head of the Andes Front, claimed in 2020 that Bolivia had shelled the port of Arica.\n"  # [10]
+    "Officials said Bolivia launched strikes on the port.\n"  # [11]
+    "President Ana Ruiz announced on 12 March that Chile has deepened ties with Peru during her recent visit to Lima.\n"  # [12]
+    "Chile announced on 12 March its approval of opening an embassy in Lima.\n"  # [13]
+    "The biggest worries in Lima are about Chile's diplomatic ties with Bolivia.\n"  # [14]
+    "Relations between Peru and Chile have shown a series of warning signs.\n"  # [15]
+)
+
+
+@pytest.fixture(scope="module")
+def not_events():
+    article, doc, sentences = parsed_article(NOT_EVENTS)
+    assert sentences[15].text.startswith("Relations")
+    return article, doc, sentences
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "event_type"),
+    [
+        (1, "holding joint naval exercises in the future", "military_activity"),
+        (2, "upcoming talks on the river project", "meeting"),
+    ],
+)
+def test_a_happening_only_wished_for_or_ahead_is_no_event(not_events, number, what, event_type):
+    event, reason = checked(not_events, number, what, event_type)
+    assert event is None and "did not or may not happen" in reason
+    article, doc, sentences = not_events
+    assert event_of_sentence(doc, sentences[number], article) is None
+
+
+def test_an_act_done_about_what_is_ahead_is_an_event(not_events):
+    what = "Ruiz invited her counterpart to attend the summit"
+    event, reason = checked(not_events, 3, what, "meeting")
+    assert reason is None and event.summary == what
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "event_type"),
+    [
+        (4, "The exercises signal a new tension along the coast", "military_activity"),
+        (5, "Santiago's arms deal with Lima stirred new tensions", "arms_transfer"),
+        (6, "This includes attacks on the fishing ports near Arica", "attack"),
+        (7, "This meeting came after renewed clashes", "meeting"),
+        (9, "She welcomed the ceasefire", "ceasefire"),
+    ],
+)
+def test_a_comment_or_remark_about_a_happening_is_no_event(not_events, number, what, event_type):
+    event, reason = checked(not_events, number, what, event_type)
+    assert event is None and reason
+    article, doc, sentences = not_events
+    assert event_of_sentence(doc, sentences[number], article) is None
+
+
+@pytest.mark.parametrize("number", [14, 15])
+def test_a_sentence_that_names_a_kind_of_happening_but_tells_none_is_no_event(not_events, number):
+    event, reason = checked(not_events, number, " ".join(not_events[2][number].text.split()[:6]), "diplomatic_action")
+    assert event is None and "happening" in reason
+
+
+def test_a_happening_whose_subject_it_is_that_it_occurred_is_an_event(not_events):
+    event, reason = checked(not_events, 8, "The assault occurred during the talks", "attack")
+    assert reason is None and event.summary == "The assault occurred during the talks"
+
+
+def test_a_claim_under_another_type_is_a_remark_and_the_event_is_what_it_reports(not_events):
+    event, reason = checked(not_events, 10, "Omar Diaz claimed in 2020", "attack")
+    assert reason is None
+    assert event.summary == "Bolivia had shelled the port of Arica"
+
+
+def test_a_happening_someone_reports_is_the_event_not_the_report(not_events):
+    event, reason = checked(not_events, 11, "Officials said Bolivia launched strikes on the port", "attack")
+    assert reason is None and event.summary == "Bolivia launched strikes on the port"
+
+
+def test_the_date_of_an_announcement_is_not_the_date_of_what_it_reports(not_events):
+    visit, reason = checked(not_events, 12, "her recent visit to Lima", "visit")
+    assert reason is None and visit.date_text is None
+    article, doc, sentences = not_events
+    assert event_of_sentence(doc, sentences[12], article).date_text is None
+    # What is announced as the act itself keeps the day it was announced.
+    approval, _ = checked(not_events, 13, "Chile announced its approval of opening an embassy", "diplomatic_action")
+    assert approval.date_text == "12 March"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["There was an explosion near the port of Arica.", "The border talks came to nothing in the end.",
+     "Killings of local leaders rocked the north of Peru.", "The aim of the attack on Arica was the fuel depot."],
+)
+def test_a_predicate_that_tells_what_happened_keeps_the_event(sentence):
+    article, doc, sentences = parsed_article(f"Border News\n\n{sentence}\n")
+    assert event_of_sentence(doc, sentences[1], article) is not None

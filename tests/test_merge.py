@@ -1098,3 +1098,57 @@ def test_two_event_summaries_sharing_only_the_states_they_name_are_not_compared(
     assert not _same_doing(clashes, talks)
     assert _same_doing(text_key("France and Germany held peace talks in Paris"), talks)
     assert _same_doing(text_key("shooting"), text_key("shot"))  # triggers alone are left to the score
+
+
+# --------------------------------------------------------------------------
+# Two acts of one story are not one event: the kind of act and who did it must agree
+# --------------------------------------------------------------------------
+
+
+def reported(text: str, *events: tuple[str, str, str, list[tuple[str, str]]], article_id: str) -> ArticleExtraction:
+    """An article (not a seed) with hand-built events: (sentence quoted, summary, type, [(name, role)])."""
+    article = article_from_text(text)
+    built = [
+        Event(summary=summary, event_type=event_type, participants=[Participant(name=n, role=r) for n, r in people],
+              evidence=span_of(article.text, quote))
+        for quote, summary, event_type, people in events
+    ]
+    meta = article.meta.model_copy(update={"id": article_id})
+    return ArticleExtraction(article=meta, events=built, entities=entities_of([], built, []),
+                             model="test-model", prompt_version="p1")
+
+
+ARMS = "Arms in the Andes\n\nChile has supplied arms to Peru since 2016.\nPeru supplied arms to Bolivia with help from Chile.\n"
+
+
+def test_who_did_it_in_one_report_being_whom_it_was_done_to_in_the_other_makes_two_acts():
+    sales = ("Chile has supplied arms to Peru since 2016.", "Chile supplied arms to Peru", "arms_transfer",
+             [("Chile", "agent"), ("Peru", "target")])
+    onward = ("Peru supplied arms to Bolivia with help from Chile.", "Peru supplied arms to Bolivia with Chile",
+              "arms_transfer", [("Peru", "agent"), ("Chile", "agent"), ("Bolivia", "target")])
+    d = merge([reported(ARMS, sales, article_id="one"), reported(ARMS, onward, article_id="two")],
+              model="m", prompt_version="p")
+    assert len(events_of_type(d, "arms_transfer")) == 2
+    # The same act told with the same roles by the second outlet is one event with both sources.
+    same = (onward[0], "Chile supplied arms to Peru", "arms_transfer", [("Chile", "agent"), ("Peru", "target")])
+    d = merge([reported(ARMS, sales, article_id="one"), reported(ARMS, same, article_id="two")],
+              model="m", prompt_version="p")
+    (one,) = events_of_type(d, "arms_transfer")
+    assert {s.article_id for s in one.sources} == {"one", "two"}
+
+
+TRUCKS = ("Border Fuel\n\nEarlier, Peru supplied fuel to Bolivia.\n"
+          "Chile taxed illegal Peruvian trucks supplying fuel to Bolivia.\n")
+
+
+def test_an_act_of_no_one_named_is_not_someones_act_when_the_type_says_no_kind():
+    peru = ("Earlier, Peru supplied fuel to Bolivia.", "Peru supplied fuel to Bolivia", "other",
+            [("Peru", "agent"), ("Bolivia", "target")])
+    trucks = ("Chile taxed illegal Peruvian trucks supplying fuel to Bolivia.", "supplying fuel to Bolivia", "other",
+              [("Bolivia", "target")])
+    d = merge([reported(TRUCKS, peru, trucks, article_id="one")], model="m", prompt_version="p")
+    assert len(events_of_type(d, "other")) == 2
+    # Two reports that name no agent are still matched on their words and participants.
+    unnamed = (peru[0], "supplying fuel to Bolivia", "other", [("Bolivia", "target")])
+    d = merge([reported(TRUCKS, unnamed, trucks, article_id="one")], model="m", prompt_version="p")
+    assert len(events_of_type(d, "other")) == 1
