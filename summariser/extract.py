@@ -67,7 +67,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
+    attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -602,7 +602,8 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
-    said = [s for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None]
+    said = _spoken_of([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None],
+                      article, dropped)
     deeds = stances_from_deeds(doc, sentences, article)
     # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
     said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
@@ -681,6 +682,20 @@ def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, 
         return candidate.targets
     role = speaker_role(article.text, candidate.speaker)
     return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
+
+
+def _spoken_of(said: list[tuple[SpeechCandidate, Stance]], article: Article, dropped: list[Dropped]) -> list[Stance]:
+    """Stances toward someone their statement speaks of or to; the others are counted."""
+    kept = []
+    for candidate, stance in said:
+        cue, content = candidate.attribution.cue, candidate.attribution.content
+        words = article.text[min(cue.start, content.start):max(cue.end, content.end)]
+        reason = target_not_spoken_of(stance, words)
+        if reason is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
+    return kept
 
 
 def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:

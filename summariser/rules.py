@@ -376,6 +376,27 @@ def attacked_target(stance: Stance, sentence: str) -> str | None:
     return None
 
 
+_ABBREVIATION = re.compile(r"\b[A-Z](?:\.\s?[A-Z])+\.?")
+
+
+def target_not_spoken_of(stance: Stance, words: str) -> str | None:
+    """Why a stance read from a statement is toward someone the statement does
+    not speak of or to: ``words`` run from the cue to the end of what was said
+    ("assured Tehran that ...", "said that the drills were lawful"). A target
+    the words never name is the model's guess from elsewhere in the sentence
+    ("dismissed the Azeri claims and said that the drills were lawful": the
+    second statement says nothing of Azerbaijan). None when the words name it,
+    by its own spelling, a name word of it, or a demonym or capital of its state."""
+    if _mentions(stance.target, words):
+        return None
+    if any(state_of(normalise_text(m.group(0))) == stance.target for m in _ABBREVIATION.finditer(words)):
+        return None  # "the U.S."
+    name_words = [w for w in re.findall(r"[\w\-’']+", stance.target) if w[:1].isupper() and len(w) > 2]
+    if any(re.search(r"\b" + re.escape(w) + r"\b", words) for w in name_words):
+        return None
+    return f"target: {stance.target} is not named in what was said ('{words[:60]}')"
+
+
 def unnamed_holder(stance: Stance) -> str | None:
     """Why a stance's holder is no actor the text names ("events", "escalating
     probe", "President" alone): a position needs someone to hold it. None when

@@ -192,3 +192,41 @@ def test_a_stance_needs_a_holder_the_text_names(holder, named):
     sentence = f"{holder} criticised the plan."
     found = unnamed_holder(with_words(sentence, holder, "oppose", "plan"))
     assert (found is None) == named, found
+
+
+@pytest.mark.parametrize(
+    ("words", "target", "named"),
+    [
+        ("dismissed claims put forward by the Greek president", "Greece", True),  # a demonym
+        ("said that the drills were lawful", "Greece", False),
+        ("criticised the “double standards” of the U.S.", "United States", True),  # dotted initials
+        ("thanked Athens for its help", "Greece", True),  # a capital
+        ("praised Masoud Pezeshkian", "President Masoud Pezeshkian", True),  # a name word
+        ("welcomed the ceasefire", "Greece", False),
+    ],
+)
+def test_a_stance_from_a_statement_is_toward_someone_it_speaks_of(words, target, named):
+    from summariser.rules import target_not_spoken_of
+
+    found = target_not_spoken_of(with_words(words, "Turkey", "support", target), words)
+    assert (found is None) == named, found
+
+
+def test_of_two_statements_in_one_sentence_only_the_one_naming_the_target_gives_a_stance_toward_it():
+    from summariser.extract import _spoken_of
+    from summariser.nlp import parse
+    from summariser.prepass import speech_candidates
+
+    text = ("Border\n\nThe Turkish minister dismissed claims put forward by the Greek president about the border "
+            "and said that the drills were lawful.\n")
+    article = article_from_text(text)
+    doc = parse(article.text)
+    candidates = speech_candidates(doc, split_sentences(article, doc))
+    assert [c.attribution.cue.text for c in candidates] == ["dismissed", "said"]
+    said = [(c, stance_from(SpeechAct(sentence=1, speaker="minister", stance="deny" if c.attribution.cue.text == "dismissed"
+                                      else "support", target="Greece"), c.sentence, article)) for c in candidates]
+    assert all(s is not None for _, s in said)
+    dropped = []
+    kept = _spoken_of(said, article, dropped)
+    assert [s.polarity for s in kept] == ["deny"]
+    assert len(dropped) == 1 and "Greece is not named" in dropped[0].reason
