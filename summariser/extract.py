@@ -67,7 +67,7 @@ from .questions import (
     validating_against,
 )
 from .rules import (
-    attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
+    asked_of_target, attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -732,7 +732,8 @@ def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]
     kept = []
     for stance in stances:
         sentence = article.text[stance.evidence.start:stance.evidence.end]
-        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or unnamed_holder(stance)
+        conflict = (polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or asked_of_target(stance, sentence)
+                    or unnamed_holder(stance))
         if conflict is None:
             kept.append(stance)
         else:

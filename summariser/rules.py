@@ -397,6 +397,26 @@ def target_not_spoken_of(stance: Stance, words: str) -> str | None:
     return f"target: {stance.target} is not named in what was said ('{words[:60]}')"
 
 
+# "urged Baku to investigate", "called on Tehran to stop": what follows asks
+# something of the target, which says nothing of support for it.
+_ASKED_OF = re.compile(r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? on|press(?:es|ed|ing)?|demand(?:s|ed|ing)? that)\s+$", re.I)
+
+
+def asked_of_target(stance: Stance, sentence: str) -> str | None:
+    """Why 'support' of a target is only the model's reading of a demand made of
+    it ("Pezeshkian urged Baku to investigate the reports"): being asked to do
+    something is no sign of support. None for other polarities (a demand can
+    be hostile: "called on X to end his campaign" is read against X elsewhere)
+    and when the target is not the one asked."""
+    if stance.polarity != "support":
+        return None
+    for start, end in _mentions(stance.target, sentence):
+        asked = _ASKED_OF.search(sentence, max(0, start - 30), start)
+        if asked and re.match(r"\s+to\b", sentence[end:]):
+            return f"polarity: 'support' of {stance.target}, but the sentence only asks something of it ('{asked.group(0).strip()}')"
+    return None
+
+
 def unnamed_holder(stance: Stance) -> str | None:
     """Why a stance's holder is no actor the text names ("events", "escalating
     probe", "President" alone): a position needs someone to hold it. None when

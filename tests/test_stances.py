@@ -230,3 +230,20 @@ def test_of_two_statements_in_one_sentence_only_the_one_naming_the_target_gives_
     kept = _spoken_of(said, article, dropped)
     assert [s.polarity for s in kept] == ["deny"]
     assert len(dropped) == 1 and "Greece is not named" in dropped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "polarity", "dropped"),
+    [
+        ("The Turkish minister urged Athens to investigate the reports.", "support", True),
+        ("Ankara called on Greece to open the talks again.", "support", True),
+        ("Ankara called on Greece to end its campaign.", "oppose", False),  # a hostile demand is read elsewhere
+        ("The minister urged the EU to press Athens on the islands.", "support", False),  # Athens is not the one asked
+        ("The minister praised Athens for its help.", "support", False),
+    ],
+)
+def test_support_of_the_one_asked_to_do_something_is_the_models_guess(sentence, polarity, dropped):
+    from summariser.rules import asked_of_target
+
+    found = asked_of_target(with_words(sentence, "Turkey", polarity, "Greece"), sentence)
+    assert (found is not None) == dropped, found
