@@ -1157,7 +1157,25 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         for content in quoted:
             if not any(content[0] < c[1] and c[0] < content[1] for c in contents):
                 found.append(_Candidate(_cue_span(token), token, subject, content))
-    return [c for c in found if not _nested_noun_cue(c, found)]
+    return [c for c in found if not _nested_noun_cue(c, found) and not _only_points_back(doc, c.content)]
+
+
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
+
+def _only_points_back(doc: Doc, content: tuple[int, int]) -> bool:
+    """Content that only points at words elsewhere ("disclosed this
+    information", "said it", "denied that"): a pronoun, or a demonstrative
+    with its noun. What was said is not in the span: no statement here."""
+    words = [t for t in tokens_between(doc, *content) if not (t.is_punct or t.is_space)]
+    if len(words) == 1:
+        return words[0].pos_ == "PRON" or words[0].lower_ in DEMONSTRATIVES
+    return (
+        len(words) == 2
+        and words[0].lower_ in DEMONSTRATIVES
+        and words[0].dep_ == "det"
+        and words[1].pos_ == "NOUN"
+    )
 
 
 def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:

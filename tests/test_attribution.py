@@ -304,7 +304,7 @@ class TestCues:
             ("Tom Baker bragged about his new golf club.", ("bragged", "Tom Baker", "his new golf club")),
             ("Maria Lopez blasted the council for raising taxes.", ("blasted", "Maria Lopez", "the council for raising taxes")),
             ("Tom Baker lashed out at the judge on Friday.", ("lashed out", "Tom Baker", "the judge")),
-            ("Tom Baker echoed that promise on Monday.", ("echoed", "Tom Baker", "that promise")),
+            ("Tom Baker echoed the governor's promise on Monday.", ("echoed", "Tom Baker", "the governor's promise")),
         ],
     )
     def test_cue(self, text: str, expected: tuple[str, str, str]) -> None:

@@ -1,0 +1,33 @@
+"""One statement per speech act: what the syntax layer must not count twice
+or count at all. All sentences are made up for these tests."""
+
+from __future__ import annotations
+
+from summariser import nlp
+from summariser.attribution import Attribution, find_attributions
+
+
+def find(text: str) -> list[Attribution]:
+    doc = nlp.parse(text)
+    found = find_attributions(doc, nlp.sentence_spans(doc))
+    for attribution in found:
+        for span in (attribution.cue, attribution.content) + ((attribution.source,) if attribution.source else ()):
+            assert text[span.start:span.end] == span.text
+    return found
+
+
+def cues(text: str) -> list[str]:
+    return [a.cue.text for a in find(text)]
+
+
+class TestContentThatOnlyPointsBack:
+    def test_a_demonstrative_noun_phrase_is_not_what_was_said(self) -> None:
+        assert cues("The ministry disclosed this information after weeks of rumours.") == []
+
+    def test_a_pronoun_is_not_what_was_said(self) -> None:
+        assert cues("The mayor denied it on Monday.") == []
+        assert cues("Marta Kowalski confirmed that during the hearing.") == []
+
+    def test_a_noun_phrase_with_more_words_is_kept(self) -> None:
+        found = find("The ministry disclosed the new budget figures.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("disclosed", "the new budget figures")]
