@@ -58,6 +58,10 @@ i. A noun of saying or stance with a possessor ("his support for the
    possessor is the source, the prepositional object, "that" clause or
    infinitive the content. Inside what another source is reported to say
    ("she mocked his call for ...") it is part of that report only.
+   "support" owned by a state or an organisation ("its support for
+   Ukraine") is aid, not words: it counts only with a person for owner.
+j. Content that only points back ("disclosed this information", "said
+   it", "denied that") holds nothing that was said: no attribution.
 
 kind is "quote" when the content is a quotation, "mixed" when a paraphrase
 contains a quotation of two or more words, else "paraphrase".
@@ -254,6 +258,10 @@ NOUN_CUES: dict[str, frozenset[str]] = {
         "threat": "", "refusal": "", "suggestion": "", "prediction": "", "admission": "", "announcement": "",
     }.items()
 }
+# Nouns that, owned by a state or an organisation, name what it gives or
+# does rather than what it says ("its support for Ukraine", "the EU's
+# support"): a cue only with a person for owner ("her support for the deal").
+MATERIAL_NOUNS = frozenset({"support"})
 NOUN_INFINITIVE_CUES = frozenset({"call", "pledge", "promise", "vow", "threat", "refusal", "demand", "decision"})
 # "according to X": X counts as a source when it is one of these or a name.
 DOCUMENT_NOUNS = frozenset(
@@ -633,8 +641,8 @@ def _source_span(doc: Doc, subject: Token) -> tuple[int, int] | None:
     kept = list(doc[first : last + 1])
     while kept and (kept[0].is_punct or kept[0].is_space):
         kept.pop(0)
-    while kept and (kept[-1].is_punct or kept[-1].is_space):
-        kept.pop()
+    while kept and (kept[-1].is_punct or kept[-1].is_space or kept[-1].tag_ == "POS"):
+        kept.pop()  # "Baku's denial": the source is Baku
     return _tokens_span(kept)
 
 
@@ -712,6 +720,13 @@ def _cue_span(verb: Token) -> tuple[int, int]:
         if child.dep_ == "prt" and child.i == verb.i + 1:
             end = child.idx + len(child.text)
     return start, end
+
+
+def _is_person_owner(owner: Token) -> bool:
+    """A possessor that names a person: "his", "her", "their", or a PERSON name."""
+    if owner.pos_ == "PRON":
+        return owner.lower_ in ("his", "her", "their", "my", "our", "your")
+    return _doc_label(owner.doc, owner) == "PERSON"
 
 
 def _is_person_like(token: Token) -> bool:
@@ -971,6 +986,8 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
     owner = next((c for c in token.children if c.dep_ == "poss"), None)
     if owner is None:
         return None
+    if lemma in MATERIAL_NOUNS and not _is_person_owner(owner):
+        return None  # "its support for Ukraine": a state's support is aid, not words
     for child in token.children:
         tokens: list[Token] = []
         if child.dep_ == "prep" and child.lower_ in NOUN_CUES[lemma]:

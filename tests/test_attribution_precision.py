@@ -31,3 +31,19 @@ class TestContentThatOnlyPointsBack:
     def test_a_noun_phrase_with_more_words_is_kept(self) -> None:
         found = find("The ministry disclosed the new budget figures.")
         assert [(a.cue.text, a.content.text) for a in found] == [("disclosed", "the new budget figures")]
+
+
+class TestNounCues:
+    def test_a_states_support_is_aid_not_words(self) -> None:
+        found = find("The two ministers discussed Norway's trade deal with Chile and its support for Ukraine.")
+        assert "support" not in [a.cue.text for a in found]
+        found = find("Norway's support for Ukraine grew last year.")
+        assert "support" not in [a.cue.text for a in found]
+
+    def test_a_persons_support_is_a_stance_she_voiced(self) -> None:
+        found = find("Amy Hale's support for the farm bill surprised her colleagues.")
+        assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [("support", "Amy Hale", "the farm bill")]
+
+    def test_the_possessive_ending_is_not_part_of_the_source(self) -> None:
+        found = find("Despite Oleg Marin's denial of the charges, the committee met on Friday.")
+        assert [(a.cue.text, a.source.text) for a in found] == [("denial", "Oleg Marin")]
