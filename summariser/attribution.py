@@ -62,6 +62,12 @@ i. A noun of saying or stance with a possessor ("his support for the
    Ukraine") is aid, not words: it counts only with a person for owner.
 j. Content that only points back ("disclosed this information", "said
    it", "denied that") holds nothing that was said: no attribution.
+k. A cue verb and a participle of the same speaker hung off it are one
+   act when the participle is fronted ("Reiterating X, she said that Y":
+   the one that says a clause, else the main verb) or when it trails a
+   verb with a bare noun phrase and says a clause ("dismissed the reports,
+   assuring them that Y": the participle). After a clause or a quotation
+   ('said "A," adding that B') it is a second act, as PolNeAR has it.
 
 kind is "quote" when the content is a quotation, "mixed" when a paraphrase
 contains a quotation of two or more words, else "paraphrase".
@@ -1407,6 +1413,7 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         if cue is not None:
             taken_cues.add(cue.i)
 
+    results = _one_act_per_participle(doc, results)
     pieces = _join_split_quotes(text, results)
     attributions: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
@@ -1438,6 +1445,59 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         )
     attributions.sort(key=lambda a: (a.content.start, a.cue.start))
     return attributions
+
+
+def _participle_of(participle: Token, verb: Token) -> bool:
+    """'Rejecting the reports, X stressed that ...', 'X noted that A,
+    pointing out that B': a present participle hung off the cue verb,
+    with no subject of its own (so the verb's subject is its speaker)."""
+    return (
+        participle.dep_ == "advcl"
+        and participle.tag_ == "VBG"
+        and participle.head.i == verb.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in participle.children)
+    )
+
+
+def _says_a_clause(doc: Doc, content: tuple[int, int], kind: Kind) -> bool:
+    """Content that is a quotation or a clause (a verb heads some part of
+    it), not a bare noun phrase ("the reports", "civilian casualties")."""
+    if kind != "paraphrase":
+        return True
+    tokens = list(tokens_between(doc, *content))
+    inside = {t.i for t in tokens}
+    return any(t.pos_ in ("VERB", "AUX") and (t.head.i == t.i or t.head.i not in inside) for t in tokens)
+
+
+def _one_act_per_participle(doc: Doc, results: list) -> list:
+    """A cue verb and a participle clause of the same speaker hung off it
+    that tell ONE speech act: a fronted participle frames the act
+    ("Reiterating X, she said that Y": the main verb's, or the one of the
+    two that says a clause), and a trailing one that says a clause after a
+    verb with a bare noun phrase ("he dismissed the reports, assuring them
+    that Y") spells the act out (the participle's). A trailing participle
+    after a clause or a quotation ('said "A," adding that B', "noted that A,
+    pointing out that B") is a second act, as PolNeAR annotates it;
+    conjoined cues ("said A and added B") stay two."""
+    dropped: set[int] = set()
+    for n, (candidate, content, kind) in enumerate(results):
+        participle = candidate.cue_token
+        if participle is None or not _is_verb(participle):
+            continue
+        for m, (other, other_content, other_kind) in enumerate(results):
+            verb = other.cue_token
+            if m == n or m in dropped or verb is None or not _participle_of(participle, verb):
+                continue
+            participle_says = _says_a_clause(doc, content, kind)
+            verb_says = _says_a_clause(doc, other_content, other_kind)
+            if participle.i > verb.i and (verb_says or not participle_says):
+                continue  # "said A, adding B" / "denied X, citing Y": two acts
+            if participle_says and not verb_says:
+                dropped.add(m)
+            else:
+                dropped.add(n)
+                break
+    return [r for n, r in enumerate(results) if n not in dropped]
 
 
 _SPLIT_GAP = 120  # characters between the two pieces of a split quotation, cue included

@@ -47,3 +47,25 @@ class TestNounCues:
     def test_the_possessive_ending_is_not_part_of_the_source(self) -> None:
         found = find("Despite Oleg Marin's denial of the charges, the committee met on Friday.")
         assert [(a.cue.text, a.source.text) for a in found] == [("denial", "Oleg Marin")]
+
+
+class TestOneActToldByAVerbAndItsParticiple:
+    def test_a_fronted_participle_frames_the_main_act(self) -> None:
+        found = find("Stressing the cost of the delays, Nora Field criticized the council for its slow work.")
+        assert [(a.cue.text, a.source.text) for a in found] == [("criticized", "Nora Field")]
+
+    def test_the_clause_wins_over_a_fronted_noun_phrase(self) -> None:
+        found = find("Reiterating the party's long-held position, Nora Field said that the tariffs would fall.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("said", "the tariffs would fall")]
+
+    def test_a_trailing_participle_with_a_clause_spells_out_a_bare_noun_phrase(self) -> None:
+        found = find("The mayor denied the reports, insisting that the bridge would stay open.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("insisting", "the bridge would stay open")]
+
+    def test_conjoined_cues_stay_two(self) -> None:
+        found = find("The mayor praised the builders and insisted that the bridge would stay open.")
+        assert [a.cue.text for a in found] == ["praised", "insisted"]
+
+    def test_a_participle_with_its_own_subject_is_another_speaker(self) -> None:
+        found = find("Nora Field said that the tariffs would fall, with her rival arguing that they would rise.")
+        assert sorted(a.cue.text for a in found) == ["arguing", "said"]
