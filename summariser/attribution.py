@@ -52,7 +52,9 @@ g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    "he wants to win"); PolNeAR annotates almost none (6 of 1,320 on the
    tune set).
 h. Sources that are not persons ("the report", "officials", "a Times
-   article") are kept, typed by entity label or head-noun lexicon.
+   article") are kept, typed by entity label or head-noun lexicon. Bare
+   plural reports with a participle cue ("reports alleging that ...", "the
+   claims suggesting that ...") name no one: no attribution.
 i. A noun of saying or stance with a possessor ("his support for the
    bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
    possessor is the source, the prepositional object, "that" clause or
@@ -1173,6 +1175,8 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         subject = _subject(token)
         if subject is None and not _is_passive(token):
             continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak
+        if subject is not None and _names_no_one(subject, token):
+            continue  # "reports alleging that ...": whose reports, the text does not say
         contents = _verb_contents(doc, token)
         quoted = _quote_objects(doc, token, quotes)
         for content in contents:
@@ -1199,6 +1203,29 @@ def _only_points_back(doc: Doc, content: tuple[int, int]) -> bool:
         and words[0].dep_ == "det"
         and words[1].pos_ == "NOUN"
     )
+
+
+# Nouns for what was said or written that name no speaker by themselves.
+REPORT_NOUNS = frozenset({"report", "claim", "allegation", "rumour", "rumor", "suggestion", "accusation", "speculation"})
+
+
+def _names_no_one(source: Token, cue: Token) -> bool:
+    """A bare plural report noun with a participle cue ("reports alleging
+    that ...", "the claims suggesting that ..."): no owner ("Iran's claims"),
+    no modifier that says whose ("Israeli media reports", "Pentagon
+    reports") and no "by"/"from": the text gives no one to attribute to."""
+    if source.tag_ != "NNS" or _lemma(source) not in REPORT_NOUNS:
+        return False
+    if not (cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.i == source.i):
+        return False
+    for child in source.children:
+        if child.dep_ in ("poss", "compound", "nmod") or (child.dep_ == "amod" and child.ent_type_):
+            return False
+        if child.dep_ == "det" and child.lower_ not in ("the", "these", "those"):
+            return False
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            return False
+    return True
 
 
 def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:

@@ -69,3 +69,15 @@ class TestOneActToldByAVerbAndItsParticiple:
     def test_a_participle_with_its_own_subject_is_another_speaker(self) -> None:
         found = find("Nora Field said that the tariffs would fall, with her rival arguing that they would rise.")
         assert sorted(a.cue.text for a in found) == ["arguing", "said"]
+
+
+class TestSourcesThatNameNoOne:
+    def test_bare_reports_with_a_participle_are_nobody(self) -> None:
+        found = find("The mayor urged the police to examine reports alleging that the bridge had been sabotaged.")
+        assert [a.cue.text for a in found] == ["urged"]
+        found = find("Rejecting the claims suggesting that the bridge was unsafe, the mayor said it would stay open.")
+        assert "suggesting" not in [a.cue.text for a in found]
+
+    def test_reports_that_say_whose_they_are_keep_their_source(self) -> None:
+        found = find("Local media reports alleging that the bridge had been sabotaged spread quickly.")
+        assert [(a.cue.text, a.source.text) for a in found] == [("alleging", "Local media reports")]
