@@ -47,7 +47,9 @@ f. Quotation marks right after a possessive, determiner or preposition
    disgrace"').
 g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    both: the inner one (Aliyev, "X") and the outer one (the ministry, the
-   whole clause "Aliyev told Pezeshkian that X"). A cue inside a quotation
+   whole clause "Aliyev told Pezeshkian that X"), unless the inner source
+   is the outer one's pronoun ("He said that later he clarified that X":
+   one statement, the outer). A cue inside a quotation
    gives nothing: it is part of what the quoted speaker says ("I think",
    "he wants to win"); PolNeAR annotates almost none (6 of 1,320 on the
    tune set).
@@ -1441,6 +1443,7 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
             taken_cues.add(cue.i)
 
     results = _one_act_per_participle(doc, results)
+    results = _outer_of_same_speaker(results)
     pieces = _join_split_quotes(text, results)
     attributions: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
@@ -1472,6 +1475,32 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         )
     attributions.sort(key=lambda a: (a.content.start, a.cue.start))
     return attributions
+
+
+def _same_source(inner: Token, outer: Token) -> bool:
+    """The source of a cue reported inside another's words is the outer
+    speaker when it is the same personal pronoun ("He said that later he
+    clarified ...") or the same word."""
+    if inner.pos_ == "PRON":
+        return inner.lower_ == outer.lower_ and inner.lower_ in PERSON_PRONOUNS | {"they", "we", "i"}
+    return False
+
+
+def _outer_of_same_speaker(results: list) -> list:
+    """A cue inside the content of another cue of the same speaker ("He also
+    said that later he clarified to the emir that X") tells what that
+    speaker says now: one statement, the outer one."""
+    kept = []
+    for candidate, content, kind in results:
+        cue = candidate.cue_token
+        nested = cue is not None and candidate.subject is not None and any(
+            other is not candidate and other.subject is not None and other_content[0] <= cue.idx < other_content[1]
+            and _same_source(candidate.subject, other.subject)
+            for other, other_content, _ in results
+        )
+        if not nested:
+            kept.append((candidate, content, kind))
+    return kept
 
 
 def _participle_of(participle: Token, verb: Token) -> bool:

@@ -81,3 +81,15 @@ class TestSourcesThatNameNoOne:
     def test_reports_that_say_whose_they_are_keep_their_source(self) -> None:
         found = find("Local media reports alleging that the bridge had been sabotaged spread quickly.")
         assert [(a.cue.text, a.source.text) for a in found] == [("alleging", "Local media reports")]
+
+
+class TestACueInsideTheSameSpeakersWords:
+    def test_the_speaker_reporting_her_own_earlier_words_is_one_statement(self) -> None:
+        found = find("She also said that later she explained to the council that the money was gone.")
+        assert [(a.cue.text, a.content.text) for a in found] == [
+            ("said", "later she explained to the council that the money was gone")
+        ]
+
+    def test_another_speaker_inside_the_words_is_kept(self) -> None:
+        found = find("She also said that later he explained to the council that the money was gone.")
+        assert [a.cue.text for a in found] == ["said", "explained"]
