@@ -56,7 +56,10 @@ g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
 h. Sources that are not persons ("the report", "officials", "a Times
    article") are kept, typed by entity label or head-noun lexicon. Bare
    plural reports with a participle cue ("reports alleging that ...", "the
-   claims suggesting that ...") name no one: no attribution.
+   claims suggesting that ...") name no one: no attribution. A definite
+   document ("The Iranian statement said") is its issuer's words when the
+   article named the issuer earlier ("a statement from the Iranian
+   presidency"): issuer_named_earlier.
 i. A noun of saying or stance with a possessor ("his support for the
    bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
    possessor is the source, the prepositional object, "that" clause or
@@ -1591,6 +1594,42 @@ def _join_split_quotes(text: str, results: list) -> dict[tuple[int, int], tuple[
     for m in sorted(merged_into, reverse=True):
         del results[m]
     return pieces
+
+
+# --------------------------------------------------------------------------
+# For document sources
+# --------------------------------------------------------------------------
+
+ISSUER_PREPOSITIONS = frozenset({"from", "by"})
+
+
+def issuer_named_earlier(doc: Doc, source: Span) -> Span | None:
+    """For a definite document source ("The Iranian statement said ..."),
+    its issuer when the article named it earlier with the same noun ("a
+    statement from the Iranian presidency", "a report by the Guardian") and
+    every other word of the source is in that earlier phrase; else None
+    (the document stays the source)."""
+    words = [t for t in tokens_between(doc, source.start, source.end) if not (t.is_punct or t.is_space)]
+    if len(words) < 2 or words[0].lower_ != "the":
+        return None
+    head = words[-1]
+    if not _is_document(head):
+        return None
+    modifiers = {t.lower_ for t in words[1:-1]}
+    for token in reversed(doc[: words[0].i]):
+        if _lemma(token) != _lemma(head) or token.pos_ != "NOUN":
+            continue
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ISSUER_PREPOSITIONS:
+                continue
+            issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if issuer is None:
+                continue
+            span = _source_span(doc, issuer)
+            if span is None or not modifiers <= {t.lower_ for t in tokens_between(doc, token.idx, span[1])}:
+                continue
+            return _span(doc, *span)
+    return None
 
 
 # --------------------------------------------------------------------------

@@ -93,3 +93,28 @@ class TestACueInsideTheSameSpeakersWords:
     def test_another_speaker_inside_the_words_is_kept(self) -> None:
         found = find("She also said that later he explained to the council that the money was gone.")
         assert [a.cue.text for a in found] == ["said", "explained"]
+
+
+def speakers(text: str) -> list[tuple[str, str | None, str]]:
+    from summariser.articles import article_from_text
+    from summariser.prepass import speech_candidates, split_sentences
+
+    article = article_from_text(text)
+    doc = nlp.parse(article.text)
+    return [(c.attribution.cue.text, c.speaker, c.speaker_type) for c in speech_candidates(doc, split_sentences(article, doc))]
+
+
+class TestADocumentsIssuerNamedEarlier:
+    def test_the_statement_is_the_issuers_named_earlier(self) -> None:
+        text = ("Port Deal\n\nAccording to a statement from the Chilean presidency, the deal was signed on Monday.\n\n"
+                "The Chilean statement said the port would open in May.\n")
+        assert ("said", "Chilean presidency", "organization") in speakers(text)
+
+    def test_without_an_earlier_issuer_the_document_stays_the_source(self) -> None:
+        text = "Port Deal\n\nThe deal was signed on Monday.\n\nThe Chilean statement said the port would open in May.\n"
+        assert ("said", "Chilean statement", "document") in speakers(text)
+
+    def test_an_issuer_of_another_document_is_not_taken(self) -> None:
+        text = ("Port Deal\n\nAccording to a report by the Chilean presidency, the deal was signed on Monday.\n\n"
+                "The Chilean statement said the port would open in May.\n")
+        assert ("said", "Chilean statement", "document") in speakers(text)
