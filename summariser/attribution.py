@@ -64,7 +64,8 @@ i. A noun of saying or stance with a possessor ("his support for the
    bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
    possessor is the source, the prepositional object, "that" clause or
    infinitive the content. Inside what another source is reported to say
-   ("she mocked his call for ...") it is part of that report only.
+   ("she mocked his call for ...") it is part of that report only, as is
+   a stance verb ("she stressed that Baku will support Israel").
    "support" owned by a state or an organisation ("its support for
    Ukraine") is aid, not words: it counts only with a person for owner.
 j. Content that only points back ("disclosed this information", "said
@@ -1234,10 +1235,14 @@ def _names_no_one(source: Token, cue: Token) -> bool:
 
 
 def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:
-    """A noun cue inside what someone else is reported to say ("she praised
-    his support for the bill"): part of that report, not one of its own."""
+    """A noun cue or a stance verb inside what someone else is reported to
+    say ("she praised his support for the bill", "he stressed that Baku
+    will support Israel"): part of that report, not one of its own."""
     token = candidate.cue_token
-    if token is None or token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES:
+    if token is None:
+        return False
+    stance_verb = _is_verb(token) and _lemma(token) in STANCE_VERBS - SPEECH_VERBS
+    if not stance_verb and (token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES):
         return False
     return any(
         other is not candidate and other.subject is not None and other.content[0] <= candidate.cue[0] < other.content[1]

@@ -118,3 +118,13 @@ class TestADocumentsIssuerNamedEarlier:
         text = ("Port Deal\n\nAccording to a report by the Chilean presidency, the deal was signed on Monday.\n\n"
                 "The Chilean statement said the port would open in May.\n")
         assert ("said", "Chilean statement", "document") in speakers(text)
+
+
+class TestAStanceInsideAnotherReport:
+    def test_a_stance_verb_inside_what_someone_said_is_part_of_it(self) -> None:
+        found = find("Nora Field stressed that the city remains hopeful and will endorse the new stadium.")
+        assert [a.cue.text for a in found] == ["stressed"]
+
+    def test_a_stance_verb_on_its_own_is_kept(self) -> None:
+        found = find("The city council endorsed the new stadium on Monday.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("endorsed", "the new stadium")]
