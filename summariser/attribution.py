@@ -193,6 +193,8 @@ CLAIM_NOUNS = frozenset(
 ADDRESSEE_VERBS = frozenset(
     {"tell", "inform", "assure", "reassure", "ask", "urge", "warn", "brief", "notify", "remind", "call"}
 )
+# Verbs that tell the addressee of something ("informed the militants of an attack").
+TELLING_OF_VERBS = frozenset({"inform", "warn", "notify", "brief"})
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
     {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
@@ -839,7 +841,13 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
                 if span:
                     return [span]
     preps = PREPOSITION_VERBS.get(lemma, frozenset())
-    for child in children:
+    # "informed the militants of an attack": the parser may hang "of" on the addressee
+    # ("informed the farmers in the valley of a new tax": or on the noun before it)
+    addressed = [
+        t for c in children if lemma in TELLING_OF_VERBS and (c in objects or c.dep_ == "prep")
+        for t in c.subtree if t.i > c.i and t.dep_ == "prep" and t.lower_ in preps and t.head.pos_ in ("NOUN", "PROPN")
+    ][-1:]
+    for child in children + addressed:
         if child.dep_ == "prep" and child.lower_ in preps:
             objects_of_prep = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects_of_prep:

@@ -128,3 +128,11 @@ class TestAStanceInsideAnotherReport:
     def test_a_stance_verb_on_its_own_is_kept(self) -> None:
         found = find("The city council endorsed the new stadium on Monday.")
         assert [(a.cue.text, a.content.text) for a in found] == [("endorsed", "the new stadium")]
+
+
+class TestFoundWhereTheParserHangsThem:
+    def test_informed_someone_of_something(self) -> None:
+        found = find("The ministry informed the farmers in the valley of a new tax.")
+        assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [("informed", "The ministry", "a new tax")]
+        found = find("The embassy warned travellers in the region of a storm.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("warned", "a storm")]
