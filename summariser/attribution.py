@@ -133,7 +133,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo
+    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -177,16 +177,17 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
-# ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
-CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain"})
+# ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";
+# "raised concerns over X", not "raised taxes").
+CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain", "raise"})
 CLAIM_NOUNS = frozenset(
     """
     report claim allegation accusation rumour rumor suggestion criticism concern speculation idea notion
     charge story statement remark comment theory fear warning call demand proposal offer request innocence
-    position stance view assertion argument account version
+    position stance view assertion argument account version question doubt objection alarm
     """.split()
 )
 # Verbs whose object is a person spoken to, not what was said.

@@ -136,3 +136,10 @@ class TestFoundWhereTheParserHangsThem:
         assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [("informed", "The ministry", "a new tax")]
         found = find("The embassy warned travellers in the region of a storm.")
         assert [(a.cue.text, a.content.text) for a in found] == [("warned", "a storm")]
+
+    def test_raising_concerns_is_saying_something(self) -> None:
+        found = find("The union raised concerns about the new shift rules.")
+        assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [
+            ("raised", "The union", "concerns about the new shift rules")
+        ]
+        assert find("The city raised taxes on Monday.") == []
