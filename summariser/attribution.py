@@ -177,7 +177,7 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise affirm
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";

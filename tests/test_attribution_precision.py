@@ -143,3 +143,7 @@ class TestFoundWhereTheParserHangsThem:
             ("raised", "The union", "concerns about the new shift rules")
         ]
         assert find("The city raised taxes on Monday.") == []
+
+    def test_affirming_something_is_saying_it(self) -> None:
+        found = find("The council affirmed its commitment to the river project.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("affirmed", "its commitment to the river project")]
