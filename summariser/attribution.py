@@ -133,7 +133,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise
+    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -205,7 +205,7 @@ TARGET_VERBS = frozenset(
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind encourage expect hope
+    recommend remind encourage expect hope invite
     """.split()
 ) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.

@@ -147,3 +147,9 @@ class TestFoundWhereTheParserHangsThem:
     def test_affirming_something_is_saying_it(self) -> None:
         found = find("The council affirmed its commitment to the river project.")
         assert [(a.cue.text, a.content.text) for a in found] == [("affirmed", "its commitment to the river project")]
+
+    def test_inviting_someone_to_act_is_a_request_like_urging(self) -> None:
+        found = find("The mayor invited her rival to join the debate on Friday.")
+        assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [
+            ("invited", "The mayor", "her rival to join the debate on Friday")
+        ]
