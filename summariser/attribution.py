@@ -65,7 +65,8 @@ i. A noun of saying or stance with a possessor ("his support for the
    possessor is the source, the prepositional object, "that" clause or
    infinitive the content. Inside what another source is reported to say
    ("she mocked his call for ...") it is part of that report only, as is
-   a stance verb ("she stressed that Baku will support Israel").
+   a stance verb ("she stressed that Baku will support Israel"). Claims
+   "made/put forward by X regarding Y" are X's, about Y.
    "support" owned by a state or an organisation ("its support for
    Ukraine") is aid, not words: it counts only with a person for owner.
 j. Content that only points back ("disclosed this information", "said
@@ -1008,7 +1009,7 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
         return None
     owner = next((c for c in token.children if c.dep_ == "poss"), None)
     if owner is None:
-        return None
+        return _made_by(doc, token)
     if lemma in MATERIAL_NOUNS and not _is_person_owner(owner):
         return None  # "its support for Ukraine": a state's support is aid, not words
     for child in token.children:
@@ -1024,6 +1025,35 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
         if content is not None:
             return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=owner, content=content)
     return None
+
+
+ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over", "on", "of"})
+
+
+def _made_by(doc: Doc, noun: Token) -> _Candidate | None:
+    """'claims made by the president regarding the drills', 'allegations put
+    forward by X about Y': the agent of the participle is the source, what
+    the claims are about (or their "that" clause) the content."""
+    made = next((c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+    agent = next((c for c in made.children if c.dep_ == "agent"), None) if made is not None else None
+    source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if source is None:
+        return None
+    about = [c for c in list(noun.children) + list(made.children)
+             if (c.dep_ == "prep" and c.lower_ in ABOUT_PREPOSITIONS and c.i > noun.i)
+             or (c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))]
+    if not about:
+        # the parser often hangs "regarding X" that follows the agent (and its
+        # appositive name: "by the mayor, Ana Ruiz, regarding") on the clause's verb
+        after = [t for t in doc[agent.right_edge.i + 1 : agent.right_edge.i + 8] if not (t.is_punct or t.pos_ == "PROPN")]
+        about = [t for t in after[:1] if t.dep_ == "prep" and t.lower_ in ABOUT_PREPOSITIONS - {"of", "on"}]
+    if not about:
+        return None
+    tokens = [t for c in about for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _content_from(doc, tokens)
+    if content is None:
+        return None
+    return _Candidate(cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun, subject=source, content=content)
 
 
 # Documents that find things: "In a new poll, X leads Y" reports what the poll found.

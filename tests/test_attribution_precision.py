@@ -153,3 +153,13 @@ class TestFoundWhereTheParserHangsThem:
         assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [
             ("invited", "The mayor", "her rival to join the debate on Friday")
         ]
+
+    def test_claims_made_by_someone_are_that_ones(self) -> None:
+        found = find("The ruling came after claims made by the mayor about the budget.")
+        assert [(a.cue.text, a.source.text, a.content.text) for a in found] == [("claims", "the mayor", "the budget")]
+        found = find("The ruling came in response to allegations put forward by the mayor, Ana Ruiz, regarding the budget.")
+        assert [(a.cue.text, a.content.text) for a in found] == [("allegations", "the budget")]
+
+    def test_claims_made_by_someone_inside_another_report_are_part_of_it(self) -> None:
+        found = find("The judge dismissed allegations put forward by the mayor regarding the budget.")
+        assert [a.cue.text for a in found] == ["dismissed"]
