@@ -215,6 +215,10 @@ def _settle_speaker(
         holder = _earlier_holder_of_office(doc, source)
         if holder is not None:
             return holder, ()
+        # "the president of Azerbaijan, Ilham Aliyev": the name the description gives
+        named = [e.text for e in doc_entities(doc) if e.label_ == "PERSON" and source.start <= e.start_char and e.end_char <= source.end]
+        if named:
+            return named[-1], ()
         if any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_LABELS for t in doc.char_span(source.start, source.end) or ()):
             return _without_article(source.text), ()
     parallel = _parallel_possessor(doc, source)

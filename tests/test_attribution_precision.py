@@ -163,3 +163,8 @@ class TestFoundWhereTheParserHangsThem:
     def test_claims_made_by_someone_inside_another_report_are_part_of_it(self) -> None:
         found = find("The judge dismissed allegations put forward by the mayor regarding the budget.")
         assert [a.cue.text for a in found] == ["dismissed"]
+
+
+def test_a_description_that_names_its_person_gives_the_name() -> None:
+    text = "Border Drills\n\nThe drills followed claims made by the governor of Aurland, Ola Berg, about the border.\n"
+    assert [(cue, speaker) for cue, speaker, _ in speakers(text)] == [("claims", "Ola Berg")]
