@@ -1527,7 +1527,7 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
 def _same_source(inner: Token, outer: Token) -> bool:
     """The source of a cue reported inside another's words is the outer
     speaker when it is the same personal pronoun ("He said that later he
-    clarified ...") or the same word."""
+    clarified ..."); a name or another pronoun may be someone else."""
     if inner.pos_ == "PRON":
         return inner.lower_ == outer.lower_ and inner.lower_ in PERSON_PRONOUNS | {"they", "we", "i"}
     return False
