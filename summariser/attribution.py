@@ -47,17 +47,36 @@ f. Quotation marks right after a possessive, determiner or preposition
    disgrace"').
 g. Nested speech ("The ministry said Aliyev told Pezeshkian that X") gives
    both: the inner one (Aliyev, "X") and the outer one (the ministry, the
-   whole clause "Aliyev told Pezeshkian that X"). A cue inside a quotation
+   whole clause "Aliyev told Pezeshkian that X"), unless the inner source
+   is the outer one's pronoun ("He said that later he clarified that X":
+   one statement, the outer). A cue inside a quotation
    gives nothing: it is part of what the quoted speaker says ("I think",
    "he wants to win"); PolNeAR annotates almost none (6 of 1,320 on the
    tune set).
 h. Sources that are not persons ("the report", "officials", "a Times
-   article") are kept, typed by entity label or head-noun lexicon.
+   article") are kept, typed by entity label or head-noun lexicon. Bare
+   plural reports with a participle cue ("reports alleging that ...", "the
+   claims suggesting that ...") name no one: no attribution. A definite
+   document ("The Iranian statement said") is its issuer's words when the
+   article named the issuer earlier ("a statement from the Iranian
+   presidency"): issuer_named_earlier.
 i. A noun of saying or stance with a possessor ("his support for the
    bill", "Lee's call for an inquiry", "her claim that ...") is a cue: the
    possessor is the source, the prepositional object, "that" clause or
    infinitive the content. Inside what another source is reported to say
-   ("she mocked his call for ...") it is part of that report only.
+   ("she mocked his call for ...") it is part of that report only, as is
+   a stance verb ("she stressed that Baku will support Israel"). Claims
+   "made/put forward by X regarding Y" are X's, about Y.
+   "support" owned by a state or an organisation ("its support for
+   Ukraine") is aid, not words: it counts only with a person for owner.
+j. Content that only points back ("disclosed this information", "said
+   it", "denied that") holds nothing that was said: no attribution.
+k. A cue verb and a participle of the same speaker hung off it are one
+   act when the participle is fronted ("Reiterating X, she said that Y":
+   the one that says a clause, else the main verb) or when it trails a
+   verb with a bare noun phrase and says a clause ("dismissed the reports,
+   assuring them that Y": the participle). After a clause or a quotation
+   ('said "A," adding that B') it is a second act, as PolNeAR has it.
 
 kind is "quote" when the content is a quotation, "mixed" when a paraphrase
 contains a quotation of two or more words, else "paraphrase".
@@ -115,7 +134,7 @@ SPEECH_VERBS = frozenset(
     condemn blame describe boast caution clarify hint speculate estimate forecast proclaim swear
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
-    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo
+    credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -159,22 +178,25 @@ OBJECT_VERBS = frozenset(
     confirm reveal disclose report predict promise pledge vow threaten demand propose recommend urge
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
-    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo
+    lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise affirm
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
-# ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister").
-CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain"})
+# ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";
+# "raised concerns over X", not "raised taxes").
+CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain", "raise"})
 CLAIM_NOUNS = frozenset(
     """
     report claim allegation accusation rumour rumor suggestion criticism concern speculation idea notion
     charge story statement remark comment theory fear warning call demand proposal offer request innocence
-    position stance view assertion argument account version
+    position stance view assertion argument account version question doubt objection alarm
     """.split()
 )
 # Verbs whose object is a person spoken to, not what was said.
 ADDRESSEE_VERBS = frozenset(
     {"tell", "inform", "assure", "reassure", "ask", "urge", "warn", "brief", "notify", "remind", "call"}
 )
+# Verbs that tell the addressee of something ("informed the militants of an attack").
+TELLING_OF_VERBS = frozenset({"inform", "warn", "notify", "brief"})
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
     {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
@@ -184,7 +206,7 @@ TARGET_VERBS = frozenset(
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind encourage expect hope
+    recommend remind encourage expect hope invite
     """.split()
 ) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.
@@ -254,6 +276,10 @@ NOUN_CUES: dict[str, frozenset[str]] = {
         "threat": "", "refusal": "", "suggestion": "", "prediction": "", "admission": "", "announcement": "",
     }.items()
 }
+# Nouns that, owned by a state or an organisation, name what it gives or
+# does rather than what it says ("its support for Ukraine", "the EU's
+# support"): a cue only with a person for owner ("her support for the deal").
+MATERIAL_NOUNS = frozenset({"support"})
 NOUN_INFINITIVE_CUES = frozenset({"call", "pledge", "promise", "vow", "threat", "refusal", "demand", "decision"})
 # "according to X": X counts as a source when it is one of these or a name.
 DOCUMENT_NOUNS = frozenset(
@@ -633,8 +659,8 @@ def _source_span(doc: Doc, subject: Token) -> tuple[int, int] | None:
     kept = list(doc[first : last + 1])
     while kept and (kept[0].is_punct or kept[0].is_space):
         kept.pop(0)
-    while kept and (kept[-1].is_punct or kept[-1].is_space):
-        kept.pop()
+    while kept and (kept[-1].is_punct or kept[-1].is_space or kept[-1].tag_ == "POS"):
+        kept.pop()  # "Baku's denial": the source is Baku
     return _tokens_span(kept)
 
 
@@ -712,6 +738,13 @@ def _cue_span(verb: Token) -> tuple[int, int]:
         if child.dep_ == "prt" and child.i == verb.i + 1:
             end = child.idx + len(child.text)
     return start, end
+
+
+def _is_person_owner(owner: Token) -> bool:
+    """A possessor that names a person: "his", "her", "their", or a PERSON name."""
+    if owner.pos_ == "PRON":
+        return owner.lower_ in ("his", "her", "their", "my", "our", "your")
+    return _doc_label(owner.doc, owner) == "PERSON"
 
 
 def _is_person_like(token: Token) -> bool:
@@ -810,7 +843,13 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
                 if span:
                     return [span]
     preps = PREPOSITION_VERBS.get(lemma, frozenset())
-    for child in children:
+    # "informed the militants of an attack": the parser may hang "of" on the addressee
+    # ("informed the farmers in the valley of a new tax": or on the noun before it)
+    addressed = [
+        t for c in children if lemma in TELLING_OF_VERBS and (c in objects or c.dep_ == "prep")
+        for t in c.subtree if t.i > c.i and t.dep_ == "prep" and t.lower_ in preps and t.head.pos_ in ("NOUN", "PROPN")
+    ][-1:]
+    for child in children + addressed:
         if child.dep_ == "prep" and child.lower_ in preps:
             objects_of_prep = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objects_of_prep:
@@ -970,7 +1009,9 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
         return None
     owner = next((c for c in token.children if c.dep_ == "poss"), None)
     if owner is None:
-        return None
+        return _made_by(doc, token)
+    if lemma in MATERIAL_NOUNS and not _is_person_owner(owner):
+        return None  # "its support for Ukraine": a state's support is aid, not words
     for child in token.children:
         tokens: list[Token] = []
         if child.dep_ == "prep" and child.lower_ in NOUN_CUES[lemma]:
@@ -984,6 +1025,35 @@ def _noun_cue(doc: Doc, token: Token) -> _Candidate | None:
         if content is not None:
             return _Candidate(cue=(token.idx, token.idx + len(token.text)), cue_token=token, subject=owner, content=content)
     return None
+
+
+ABOUT_PREPOSITIONS = frozenset({"about", "regarding", "concerning", "over", "on", "of"})
+
+
+def _made_by(doc: Doc, noun: Token) -> _Candidate | None:
+    """'claims made by the president regarding the drills', 'allegations put
+    forward by X about Y': the agent of the participle is the source, what
+    the claims are about (or their "that" clause) the content."""
+    made = next((c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+    agent = next((c for c in made.children if c.dep_ == "agent"), None) if made is not None else None
+    source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    if source is None:
+        return None
+    about = [c for c in list(noun.children) + list(made.children)
+             if (c.dep_ == "prep" and c.lower_ in ABOUT_PREPOSITIONS and c.i > noun.i)
+             or (c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))]
+    if not about:
+        # the parser often hangs "regarding X" that follows the agent (and its
+        # appositive name: "by the mayor, Ana Ruiz, regarding") on the clause's verb
+        after = [t for t in doc[agent.right_edge.i + 1 : agent.right_edge.i + 8] if not (t.is_punct or t.pos_ == "PROPN")]
+        about = [t for t in after[:1] if t.dep_ == "prep" and t.lower_ in ABOUT_PREPOSITIONS - {"of", "on"}]
+    if not about:
+        return None
+    tokens = [t for c in about for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
+    content = _content_from(doc, tokens)
+    if content is None:
+        return None
+    return _Candidate(cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun, subject=source, content=content)
 
 
 # Documents that find things: "In a new poll, X leads Y" reports what the poll found.
@@ -1150,6 +1220,8 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         subject = _subject(token)
         if subject is None and not _is_passive(token):
             continue  # "failing to condemn", "of threatening to", a headline's "Says": nobody is said to speak
+        if subject is not None and _names_no_one(subject, token):
+            continue  # "reports alleging that ...": whose reports, the text does not say
         contents = _verb_contents(doc, token)
         quoted = _quote_objects(doc, token, quotes)
         for content in contents:
@@ -1157,14 +1229,59 @@ def _candidates(doc: Doc, sentences: _Sentences, quotes: list[Quote]) -> list[_C
         for content in quoted:
             if not any(content[0] < c[1] and c[0] < content[1] for c in contents):
                 found.append(_Candidate(_cue_span(token), token, subject, content))
-    return [c for c in found if not _nested_noun_cue(c, found)]
+    return [c for c in found if not _nested_noun_cue(c, found) and not _only_points_back(doc, c.content)]
+
+
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
+
+def _only_points_back(doc: Doc, content: tuple[int, int]) -> bool:
+    """Content that only points at words elsewhere ("disclosed this
+    information", "said it", "denied that"): a pronoun, or a demonstrative
+    with its noun. What was said is not in the span: no statement here."""
+    words = [t for t in tokens_between(doc, *content) if not (t.is_punct or t.is_space)]
+    if len(words) == 1:
+        return words[0].pos_ == "PRON" or words[0].lower_ in DEMONSTRATIVES
+    return (
+        len(words) == 2
+        and words[0].lower_ in DEMONSTRATIVES
+        and words[0].dep_ == "det"
+        and words[1].pos_ == "NOUN"
+    )
+
+
+# Nouns for what was said or written that name no speaker by themselves.
+REPORT_NOUNS = frozenset({"report", "claim", "allegation", "rumour", "rumor", "suggestion", "accusation", "speculation"})
+
+
+def _names_no_one(source: Token, cue: Token) -> bool:
+    """A bare plural report noun with a participle cue ("reports alleging
+    that ...", "the claims suggesting that ..."): no owner ("Iran's claims"),
+    no modifier that says whose ("Israeli media reports", "Pentagon
+    reports") and no "by"/"from": the text gives no one to attribute to."""
+    if source.tag_ != "NNS" or _lemma(source) not in REPORT_NOUNS:
+        return False
+    if not (cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.i == source.i):
+        return False
+    for child in source.children:
+        if child.dep_ in ("poss", "compound", "nmod") or (child.dep_ == "amod" and child.ent_type_):
+            return False
+        if child.dep_ == "det" and child.lower_ not in ("the", "these", "those"):
+            return False
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            return False
+    return True
 
 
 def _nested_noun_cue(candidate: _Candidate, found: list[_Candidate]) -> bool:
-    """A noun cue inside what someone else is reported to say ("she praised
-    his support for the bill"): part of that report, not one of its own."""
+    """A noun cue or a stance verb inside what someone else is reported to
+    say ("she praised his support for the bill", "he stressed that Baku
+    will support Israel"): part of that report, not one of its own."""
     token = candidate.cue_token
-    if token is None or token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES:
+    if token is None:
+        return False
+    stance_verb = _is_verb(token) and _lemma(token) in STANCE_VERBS - SPEECH_VERBS
+    if not stance_verb and (token.pos_ != "NOUN" or _lemma(token) not in NOUN_CUES):
         return False
     return any(
         other is not candidate and other.subject is not None and other.content[0] <= candidate.cue[0] < other.content[1]
@@ -1372,6 +1489,8 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         if cue is not None:
             taken_cues.add(cue.i)
 
+    results = _one_act_per_participle(doc, results)
+    results = _outer_of_same_speaker(results)
     pieces = _join_split_quotes(text, results)
     attributions: list[Attribution] = []
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
@@ -1403,6 +1522,85 @@ def find_attributions(doc: Doc, sentence_spans: list[tuple[int, int]]) -> list[A
         )
     attributions.sort(key=lambda a: (a.content.start, a.cue.start))
     return attributions
+
+
+def _same_source(inner: Token, outer: Token) -> bool:
+    """The source of a cue reported inside another's words is the outer
+    speaker when it is the same personal pronoun ("He said that later he
+    clarified ..."); a name or another pronoun may be someone else."""
+    if inner.pos_ == "PRON":
+        return inner.lower_ == outer.lower_ and inner.lower_ in PERSON_PRONOUNS | {"they", "we", "i"}
+    return False
+
+
+def _outer_of_same_speaker(results: list) -> list:
+    """A cue inside the content of another cue of the same speaker ("He also
+    said that later he clarified to the emir that X") tells what that
+    speaker says now: one statement, the outer one."""
+    kept = []
+    for candidate, content, kind in results:
+        cue = candidate.cue_token
+        nested = cue is not None and candidate.subject is not None and any(
+            other is not candidate and other.subject is not None and other_content[0] <= cue.idx < other_content[1]
+            and _same_source(candidate.subject, other.subject)
+            for other, other_content, _ in results
+        )
+        if not nested:
+            kept.append((candidate, content, kind))
+    return kept
+
+
+def _participle_of(participle: Token, verb: Token) -> bool:
+    """'Rejecting the reports, X stressed that ...', 'X noted that A,
+    pointing out that B': a present participle hung off the cue verb,
+    with no subject of its own (so the verb's subject is its speaker)."""
+    return (
+        participle.dep_ == "advcl"
+        and participle.tag_ == "VBG"
+        and participle.head.i == verb.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in participle.children)
+    )
+
+
+def _says_a_clause(doc: Doc, content: tuple[int, int], kind: Kind) -> bool:
+    """Content that is a quotation or a clause (a verb heads some part of
+    it), not a bare noun phrase ("the reports", "civilian casualties")."""
+    if kind != "paraphrase":
+        return True
+    tokens = list(tokens_between(doc, *content))
+    inside = {t.i for t in tokens}
+    return any(t.pos_ in ("VERB", "AUX") and (t.head.i == t.i or t.head.i not in inside) for t in tokens)
+
+
+def _one_act_per_participle(doc: Doc, results: list) -> list:
+    """A cue verb and a participle clause of the same speaker hung off it
+    that tell ONE speech act: a fronted participle frames the act
+    ("Reiterating X, she said that Y": the main verb's, or the one of the
+    two that says a clause), and a trailing one that says a clause after a
+    verb with a bare noun phrase ("he dismissed the reports, assuring them
+    that Y") spells the act out (the participle's). A trailing participle
+    after a clause or a quotation ('said "A," adding that B', "noted that A,
+    pointing out that B") is a second act, as PolNeAR annotates it;
+    conjoined cues ("said A and added B") stay two."""
+    dropped: set[int] = set()
+    for n, (candidate, content, kind) in enumerate(results):
+        participle = candidate.cue_token
+        if participle is None or not _is_verb(participle):
+            continue
+        for m, (other, other_content, other_kind) in enumerate(results):
+            verb = other.cue_token
+            if m == n or m in dropped or verb is None or not _participle_of(participle, verb):
+                continue
+            participle_says = _says_a_clause(doc, content, kind)
+            verb_says = _says_a_clause(doc, other_content, other_kind)
+            if participle.i > verb.i and (verb_says or not participle_says):
+                continue  # "said A, adding B" / "denied X, citing Y": two acts
+            if participle_says and not verb_says:
+                dropped.add(m)
+            else:
+                dropped.add(n)
+                break
+    return [r for n, r in enumerate(results) if n not in dropped]
 
 
 _SPLIT_GAP = 120  # characters between the two pieces of a split quotation, cue included
@@ -1440,6 +1638,42 @@ def _join_split_quotes(text: str, results: list) -> dict[tuple[int, int], tuple[
     for m in sorted(merged_into, reverse=True):
         del results[m]
     return pieces
+
+
+# --------------------------------------------------------------------------
+# For document sources
+# --------------------------------------------------------------------------
+
+ISSUER_PREPOSITIONS = frozenset({"from", "by"})
+
+
+def issuer_named_earlier(doc: Doc, source: Span) -> Span | None:
+    """For a definite document source ("The Iranian statement said ..."),
+    its issuer when the article named it earlier with the same noun ("a
+    statement from the Iranian presidency", "a report by the Guardian") and
+    every other word of the source is in that earlier phrase; else None
+    (the document stays the source)."""
+    words = [t for t in tokens_between(doc, source.start, source.end) if not (t.is_punct or t.is_space)]
+    if len(words) < 2 or words[0].lower_ != "the":
+        return None
+    head = words[-1]
+    if not _is_document(head):
+        return None
+    modifiers = {t.lower_ for t in words[1:-1]}
+    for token in reversed(doc[: words[0].i]):
+        if _lemma(token) != _lemma(head) or token.pos_ != "NOUN":
+            continue
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ISSUER_PREPOSITIONS:
+                continue
+            issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if issuer is None:
+                continue
+            span = _source_span(doc, issuer)
+            if span is None or not modifiers <= {t.lower_ for t in tokens_between(doc, token.idx, span[1])}:
+                continue
+            return _span(doc, *span)
+    return None
 
 
 # --------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from .articles import Article
-from .attribution import PERSON_NOUNS, Attribution, Span, find_attributions, name_of, resolve_pronoun_candidates
+from .attribution import (
+    PERSON_NOUNS, Attribution, Span, find_attributions, issuer_named_earlier, name_of, resolve_pronoun_candidates,
+)
 from .datamodel import SpeakerType
 from .grounding import fold_name
 from .nlp import doc_entities, parse, sentence_spans
@@ -198,6 +200,12 @@ def _settle_speaker(
         return None, ()
     if attribution.source_kind == "name":
         return name_of(doc, source) or _without_article(source.text), ()
+    if attribution.source_kind == "nominal" and attribution.source_type == "document":
+        issuer = issuer_named_earlier(doc, source)  # "The statement said" after "a statement from the presidency"
+        if issuer is not None:
+            # a name ("a report by Amnesty International"), else the description ("the inspector general")
+            named = issuer.text.split()[-1][:1].isupper()
+            return (named and name_of(doc, issuer)) or _without_article(issuer.text), ()
     if attribution.source_kind == "nominal" and attribution.source_type != "person":
         return _without_article(source.text), ()  # "the report", "officials", "the campaign"
     if attribution.source_kind == "nominal":
@@ -207,6 +215,10 @@ def _settle_speaker(
         holder = _earlier_holder_of_office(doc, source)
         if holder is not None:
             return holder, ()
+        # "the president of Azerbaijan, Ilham Aliyev": the name the description gives
+        named = [e.text for e in doc_entities(doc) if e.label_ == "PERSON" and source.start <= e.start_char and e.end_char <= source.end]
+        if named:
+            return named[-1], ()
         if any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_LABELS for t in doc.char_span(source.start, source.end) or ()):
             return _without_article(source.text), ()
     parallel = _parallel_possessor(doc, source)
@@ -288,6 +300,11 @@ def _speaker_type(doc: Doc, attribution: Attribution, speaker: str | None) -> Sp
     if attribution.source_kind == "nominal" and speaker is not None and attribution.source is not None \
             and _without_article(attribution.source.text) == speaker and attribution.source_type == "person":
         return "unnamed"  # "a spokesman said": a person the article does not name
+    if attribution.source_type == "document" and attribution.source is not None and speaker is not None \
+            and speaker != _without_article(attribution.source.text):
+        # The issuer of a document named earlier ("the presidency", "Ann Lee"), not the document.
+        persons = {e.text for e in doc_entities(doc) if e.label_ == "PERSON"}
+        return "person" if speaker in persons else "organization"
     if attribution.source_kind == "pronoun":
         # "he"/"she" is a person; "it"/"they" resolve to the organisations and
         # states named before them.
