@@ -85,8 +85,17 @@ def _trigger(span: Span) -> Token | None:
 _NOT_HAPPENINGS = ("signal", "signific")
 
 
+# Verbs for taking control of a place, which the model's cue words
+# (``prepass.EVENT_CUE``, shown to the model) leave out: "Azerbaijan has
+# conquered the corridor". Only the parse reads them.
+_TAKING = frozenset({"conquer", "annex", "recapture", "retake"})
+
+
 def _names_a_happening(token: Token) -> bool:
-    """Whether the word is one for a happening (``prepass.EVENT_CUE``)."""
+    """Whether the word is one for a happening (``prepass.EVENT_CUE``), or a
+    verb for a named actor's taking a place."""
+    if token.pos_ == "VERB" and token.lemma_.casefold() in _TAKING:
+        return _tells_a_named_actors_act(token)
     if not EVENT_CUE.match(token.text) or token.lower_.startswith(_NOT_HAPPENINGS):
         return False
     return not (token.pos_ == "NOUN" and token.lemma_.casefold() == "sign")
@@ -350,7 +359,7 @@ def events_left_out(
     found: list[Event] = []
     told = list(told)
     for sentence in sentences:
-        if not sentence.event_cue:
+        if not (sentence.event_cue or _takes_a_place(doc, sentence)):
             continue
         if sentence.number not in cited:
             event = event_of_sentence(doc, sentence, article)
@@ -359,6 +368,12 @@ def events_left_out(
         said = [e.summary for e in told + found if sentence.start <= e.evidence.start < sentence.end]
         found += [e for e in outcomes_of_sentence(doc, sentence, article) if not _said_in(e, said)]
     return found
+
+
+def _takes_a_place(doc: Doc, sentence: Sentence) -> bool:
+    """Whether a named actor takes a place in the sentence ("Azerbaijan has conquered the corridor")."""
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_.casefold() in _TAKING and _names_a_happening(t) for t in span)
 
 
 def _said_in(event: Event, summaries: list[str]) -> bool:

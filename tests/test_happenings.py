@@ -616,3 +616,22 @@ def test_an_outcome_an_event_of_the_sentence_already_says_is_not_repeated(outcom
     [killing] = casualties_of(outcomes, 1)
     told = killing.model_copy(update={"summary": "Bolivian airstrikes killing several senior commanders"})
     assert casualties_of(outcomes, 1, told=[told]) == []
+
+
+@pytest.mark.parametrize(("sentence", "summary"), [
+    ("Lately, Bolivia has also conquered the Tacna corridor.", "Bolivia has conquered the Tacna corridor"),
+    ("In 2019, Bolivia annexed the Tacna corridor.", "Bolivia annexed the Tacna corridor"),
+])
+def test_a_named_actor_taking_a_place_is_an_event_though_no_cue_word_marks_it(sentence, summary):
+    article, doc, sentences = parsed_article(f"Border News\n\n{sentence}\n")
+    assert not sentences[1].event_cue
+    [found] = events_left_out(doc, list(sentences.values()), article, cited=set())
+    assert found.summary == summary
+    assert found.event_type == "military_activity"
+    assert [p.name for p in found.participants if p.role == "agent"] == ["Bolivia"]
+
+
+@pytest.mark.parametrize("sentence", ["The army may retake the corridor.", "Conquered lands were given back to Peru."])
+def test_taking_a_place_only_possible_or_by_nobody_named_is_no_event(sentence):
+    article, doc, sentences = parsed_article(f"Border News\n\n{sentence}\n")
+    assert events_left_out(doc, list(sentences.values()), article, cited=set()) == []
