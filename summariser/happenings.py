@@ -415,7 +415,8 @@ def outcomes_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> list
         if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS or did_not_happen(token, summary) or not _outcome_words(summary):
             continue
         # Who the summary names: a name the parse joined to the words left out is not one.
-        agents, targets = ([n for n in names if n in summary] for names in _roles(subject, core, obj, span))
+        parties = _parties(subject) if token.dep_ == "relcl" else subject
+        agents, targets = ([n for n in names if n in summary] for names in _roles(parties, core, obj, span))
         date_text = sentence.dates[0] if sentence.dates else None
         events.append(Event(
             summary=summary,
@@ -463,6 +464,16 @@ def _happening_antecedent(relative_verb: Token) -> list[Token]:
     while node.pos_ != "NOUN" and node.head != node and node.dep_ in ("pobj", "prep", "conj", "compound", "appos"):
         node = node.head
     return _phrase_tokens(node) if node.pos_ == "NOUN" else []
+
+
+def _parties(happening: list[Token]) -> list[Token]:
+    """The words of a happening's phrase that name who took part in it: those
+    after "between", "by", "against" or "with" ("the Nagorno-Karabakh conflict
+    | between Baku and Yerevan": not the place it is named after), else all."""
+    inside = set(happening)
+    named = [t for p in happening if p.dep_ == "prep" and p.lower_ in _ACTOR_PREPOSITIONS and p.head in inside
+             for t in p.subtree if t in inside]
+    return named or happening
 
 
 # --------------------------------------------------------------------------

@@ -579,7 +579,7 @@ OUTCOMES = (
     "Border War\n"
     "\n"
     "Bolivia launched a wave of airstrikes on May 2 targeting rebel camps, killing several senior commanders and fighters.\n"  # [1]
-    "Peru increased its grain exports to Chile during the 2019 border conflict between Lima and La Paz, "
+    "Peru increased its grain exports to Chile during the 2019 Kashmir conflict between Lima and La Paz, "
     "which resulted in the deaths of over 300 soldiers.\n"  # [2]
 )
 
@@ -608,8 +608,10 @@ def test_a_participle_of_outcome_is_a_second_event_done_by_the_main_subject(outc
 
 def test_a_relative_clause_of_outcome_on_a_happening_is_a_second_event(outcomes):
     [deaths] = casualties_of(outcomes, 2)
-    assert deaths.summary.startswith("the 2019 border conflict between Lima and La Paz resulted in the deaths")
+    assert deaths.summary.startswith("the 2019 Kashmir conflict between Lima and La Paz resulted in the deaths")
     assert contiguous_pieces(deaths.summary, outcomes[2][2].text)
+    # Who took part is the parties, not the place the conflict is named after.
+    assert [p.name for p in deaths.participants if p.role == "agent"] == ["Lima", "La Paz"]
 
 
 def test_an_outcome_an_event_of_the_sentence_already_says_is_not_repeated(outcomes):
