@@ -39,7 +39,7 @@ from .datamodel import Stance
 from .entities import normalise_text
 from .grounding import evidence_at
 from .lexicon import names_a_news_outlet, side_named, state_of
-from .prepass import Sentence
+from .prepass import Sentence, parallel_owner
 from .rules import same_side, speaker_role, speaker_side
 
 SUPPORT_LEMMAS = frozenset(
@@ -280,7 +280,9 @@ def _pobjs(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
 
 def _stance_noun_roles(noun: Token) -> tuple[list[Token], list[Token]]:
     """'criticism of X from Y', 'Y's praise for X', 'X faced criticism from Y': (Y, X)."""
-    holders = _pobjs(noun, ("from", "by")) + [c for c in noun.children if c.dep_ == "poss"]
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    # "Baku's partnership with Ankara and its support for Ukraine": "its" is Baku.
+    holders = _pobjs(noun, ("from", "by")) + [parallel_owner(c) or c for c in owners]
     targets = _pobjs(noun, ("of", "for", "against", "toward", "towards"))
     verb = noun.head
     if noun.dep_ in ("dobj", "pobj") and verb.lemma_ in RECEIVING_LEMMAS | {"with"} and not targets:

@@ -601,7 +601,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
 
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
-    events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()})
+    events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()}, told=events)
     said = _spoken_of([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None],
                       article, dropped)
     deeds = stances_from_deeds(doc, sentences, article)

@@ -22,8 +22,9 @@ answered event cites becomes an event here, built from the parse alone:
 
 What is only ahead or wished for ("upcoming talks", "the importance of
 holding exercises"), what a sentence comments on ("the drills signal
-escalation", "this includes attacks") or remarks on ("he welcomed the
-ceasefire") is no event, from the parse or from the model.
+escalation") or remarks on ("he welcomed the ceasefire") is no event, from
+the parse or from the model; what a sentence lists ("this includes attacks
+on the ports off Oman") is, when the phrase names who or where.
 """
 
 from __future__ import annotations
@@ -84,8 +85,17 @@ def _trigger(span: Span) -> Token | None:
 _NOT_HAPPENINGS = ("signal", "signific")
 
 
+# Verbs for taking control of a place, which the model's cue words
+# (``prepass.EVENT_CUE``, shown to the model) leave out: "Azerbaijan has
+# conquered the corridor". Only the parse reads them.
+_TAKING = frozenset({"conquer", "annex", "recapture", "retake"})
+
+
 def _names_a_happening(token: Token) -> bool:
-    """Whether the word is one for a happening (``prepass.EVENT_CUE``)."""
+    """Whether the word is one for a happening (``prepass.EVENT_CUE``), or a
+    verb for a named actor's taking a place."""
+    if token.pos_ == "VERB" and token.lemma_.casefold() in _TAKING:
+        return _tells_a_named_actors_act(token)
     if not EVENT_CUE.match(token.text) or token.lower_.startswith(_NOT_HAPPENINGS):
         return False
     return not (token.pos_ == "NOUN" and token.lemma_.casefold() == "sign")
@@ -131,7 +141,23 @@ def _clause(trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
     # object's first prepositional phrase completes what was done.
     objects += preps[:1]
     obj = [t for c in objects for t in _phrase_tokens(c)]
+    obj += [t for c in preps[1:2] if _closes_a_range(c, obj) for t in _phrase_tokens(c)]
     return subject, core, obj
+
+
+# A range's two ends: "between 2016 to 2020", "from May until June".
+_RANGE_STARTS = frozenset({"between", "from"})
+_RANGE_ENDS = frozenset({"to", "until", "till", "through"})
+
+
+def _closes_a_range(prep: Token, kept: list[Token]) -> bool:
+    """Whether the prepositional phrase closes a range the kept words open:
+    the parse may hang "between 2016" on a noun and "to 2020" on the verb, and
+    a range with one end ("imports between 2016") says something else."""
+    before = prep.doc[prep.i - 1] if prep.i > 0 else None
+    if prep.lower_ not in _RANGE_ENDS or before is None or before not in kept:
+        return False
+    return any(a.dep_ == "prep" and a.lower_ in _RANGE_STARTS for a in (before, *before.ancestors) if a in kept)
 
 
 def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
@@ -151,6 +177,8 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
                 # "the regime acted | by attacking Iran": the subject did it, and that is how.
                 own = [t for c in doer.children if c.dep_ in _SUBJECTS for t in _phrase_tokens(c)]
                 link = [doer, verb.head] if own else link
+        if len(own) == 1 and own[0].tag_ == "PRP" and verb.dep_ in ("advcl", "conj"):
+            own = _pronoun_antecedent(own[0], verb.head) or own
         if own or verb.dep_ not in ("xcomp", "advcl") or verb.head == verb:
             return own, link
         head = verb.head
@@ -159,6 +187,25 @@ def _subject_of(verb: Token) -> tuple[list[Token], list[Token]]:
             t for c in head.children if c.dep_ in _OBJECTS | {"agent"} for t in _phrase_tokens(c)] + link
         verb = head
     return [], []
+
+
+# Which names a personal pronoun can stand for.
+_PRONOUN_LABELS = {
+    "it": frozenset({"GPE", "ORG", "NORP", "FAC", "LOC"}), "he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
+    "they": _NAME_LABELS,
+}
+
+
+def _pronoun_antecedent(pronoun: Token, head_verb: Token) -> list[Token]:
+    """The subject of the clause a pronoun's clause is joined to, when that
+    subject is a name the pronoun can stand for ("Israel is ..., as it has
+    provided"): the only antecedent the sentence itself settles."""
+    labels = _PRONOUN_LABELS.get(pronoun.lower_, frozenset())
+    for subject in (c for c in head_verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        kind_unknown = not subject.ent_type_ and pronoun.lower_ in ("it", "they")  # "Baku ..., as it has"
+        if subject.pos_ == "PROPN" and (subject.ent_type_ in labels or kind_unknown):
+            return _phrase_tokens(subject)
+    return []
 
 
 def _antecedent(relative_verb: Token) -> list[Token]:
@@ -302,15 +349,131 @@ def _roles(subject: list[Token], core: list[Token], obj: list[Token], span: Span
     return _named_in(subject, span), _named_in(obj, span)
 
 
-def events_left_out(doc: Doc, sentences: list[Sentence], article: Article, cited: set[int]) -> list[Event]:
-    """Events for the sentences with a word for a happening that no answered event cites."""
-    found = []
+def events_left_out(
+    doc: Doc, sentences: list[Sentence], article: Article, cited: set[int], told: Iterable[Event] = ()
+) -> list[Event]:
+    """Events for the sentences with a word for a happening that no answered
+    event cites, and the happenings a sentence tells as another's outcome
+    ("..., killing several commanders", "the war, which resulted in the deaths
+    of 6,000 soldiers") that no event (``told`` or found here) says."""
+    found: list[Event] = []
+    told = list(told)
     for sentence in sentences:
-        if sentence.event_cue and sentence.number not in cited:
+        if not (sentence.event_cue or _takes_a_place(doc, sentence)):
+            continue
+        if sentence.number not in cited:
             event = event_of_sentence(doc, sentence, article)
             if event is not None:
                 found.append(event)
+        said = [e.summary for e in told + found if sentence.start <= e.evidence.start < sentence.end]
+        found += [e for e in outcomes_of_sentence(doc, sentence, article) if not _said_in(e, said)]
     return found
+
+
+def _takes_a_place(doc: Doc, sentence: Sentence) -> bool:
+    """Whether a named actor takes a place in the sentence ("Azerbaijan has conquered the corridor")."""
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    return span is not None and any(t.lemma_.casefold() in _TAKING and _names_a_happening(t) for t in span)
+
+
+def _said_in(event: Event, summaries: list[str]) -> bool:
+    """Whether a summary already says the outcome: it holds the outcome's word for it."""
+    words = {w.casefold().strip(",;:.") for summary in summaries for w in summary.split()}
+    return any(w.casefold() in words for w in _outcome_words(event.summary))
+
+
+_CASUALTIES = dict(TYPE_CUES)["casualties"]
+
+
+def _outcome_words(summary: str) -> list[str]:
+    """The summary's words for casualties ("killing", "deaths")."""
+    return [w for w in summary.split() if _CASUALTIES.match(w)]
+
+
+# Verbs whose subject is a happening and whose object its outcome: "the war
+# resulted in deaths", "the blast caused casualties", "the war claimed 6,000 lives".
+_RESULTING = frozenset({"result", "cause", "claim", "leave"})
+
+
+def outcomes_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> list[Event]:
+    """The casualties a sentence tells as the outcome of another happening:
+    a participle after a comma ("Israel launched airstrikes, | killing several
+    commanders": the subject of the verb it goes with did it) or a relative
+    clause on a happening ("the conflict, | which resulted in the deaths of
+    6,000 soldiers")."""
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return []
+    events = []
+    for token in span:
+        clause = _outcome_clause(token)
+        if clause is None:
+            continue
+        subject, core, obj = clause
+        outcome = next((t for t in sorted(obj, key=lambda t: t.i) if _CASUALTIES.match(t.text)), token)
+        summary = _short_text(subject + core + obj, outcome)
+        if len(summary.split()) < MIN_MODEL_SUMMARY_WORDS or did_not_happen(token, summary) or not _outcome_words(summary):
+            continue
+        # Who the summary names: a name the parse joined to the words left out is not one.
+        parties = _parties(subject) if token.dep_ == "relcl" else subject
+        agents, targets = ([n for n in names if n in summary] for names in _roles(parties, core, obj, span))
+        date_text = sentence.dates[0] if sentence.dates else None
+        events.append(Event(
+            summary=summary,
+            event_type="casualties",
+            date_text=None if _date_of_the_report(token, date_text, span) else date_text,
+            participants=[Participant(name=n, role="agent") for n in agents]
+            + [Participant(name=n, role="target") for n in targets if n not in agents],
+            evidence=evidence_at(article.text, sentence.start, sentence.end),
+        ))
+    return events
+
+
+def _outcome_clause(token: Token) -> tuple[list[Token], list[Token], list[Token]] | None:
+    """Subject, core and object words of the clause telling the outcome the
+    word heads, or None when it heads none."""
+    if token.pos_ != "VERB":
+        return None
+    if token.dep_ == "relcl" and token.lemma_.casefold() in _RESULTING:
+        subject = _happening_antecedent(token)
+        if not subject:
+            return None
+        _, core, obj = _clause(token)
+        return subject, core, obj
+    if token.tag_ != "VBG" or not _names_a_happening(token) or token.i == 0 or token.nbor(-1).text != ",":
+        return None
+    if any(c.dep_ in _SUBJECTS for c in token.children) or not any(c.dep_ in _OBJECTS for c in token.children):
+        return None
+    node = token
+    while node.dep_ == "conj" and node.head.tag_ == "VBG":
+        node = node.head  # "targeting facilities, killing commanders": both go with "launched"
+    if node.dep_ != "advcl" or not _tells_a_named_actors_act(node.head):
+        return None
+    doer = node.head
+    subject, _ = _subject_of(doer)
+    core = [doer] + [c for c in doer.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]
+    done = [t for c in doer.children if c.dep_ in _OBJECTS for t in _phrase_tokens(c)]
+    return subject, core, done + _phrase_tokens(token)
+
+
+def _happening_antecedent(relative_verb: Token) -> list[Token]:
+    """The happening a relative clause of outcome goes with: the noun the
+    parse hangs it on, or the common noun whose phrase ends on that name ("the
+    conflict between Baku and Yerevan, | which resulted in")."""
+    node = relative_verb.head
+    while node.pos_ != "NOUN" and node.head != node and node.dep_ in ("pobj", "prep", "conj", "compound", "appos"):
+        node = node.head
+    return _phrase_tokens(node) if node.pos_ == "NOUN" else []
+
+
+def _parties(happening: list[Token]) -> list[Token]:
+    """The words of a happening's phrase that name who took part in it: those
+    after "between", "by", "against" or "with" ("the Nagorno-Karabakh conflict
+    | between Baku and Yerevan": not the place it is named after), else all."""
+    inside = set(happening)
+    named = [t for p in happening if p.dep_ == "prep" and p.lower_ in _ACTOR_PREPOSITIONS and p.head in inside
+             for t in p.subtree if t in inside]
+    return named or happening
 
 
 # --------------------------------------------------------------------------
@@ -446,11 +609,10 @@ _COMMENTING = frozenset(
     "come concern".split()
 )
 # Verbs whose object (or passive subject) is only talked about: "welcomed the
-# ceasefire", "highlighting casualties", "this includes attacks", "the attack
-# was condemned". Not the verbs that bring one about: "called a ceasefire",
+# ceasefire", "highlighting casualties", "the attack was condemned". Not the verbs that bring one about: "called a ceasefire",
 # "announced a truce", "declared war", "agreed a deal".
 _REMARKING = (CUE_VERBS - {"call", "announce", "declare", "agree", "vote", "charge"}) | frozenset(
-    "include involve signal mark represent regard consider view describe characterise characterize show "
+    "signal mark represent regard consider view describe characterise characterize show "
     "underscore highlight".split()
 )
 
@@ -460,10 +622,10 @@ def _only_talked_about(trigger: Token) -> bool:
     not itself told as happening: the subject of a predicate that says what
     it means or is ("The drills signal escalation", "The deal stirred
     tensions", "The attack was a crime"), or the object of a remark or an
-    evaluation ("He welcomed the ceasefire", "This includes attacks on
-    ports"). A noun in a phrase of circumstance ("in a phone call", "regret
-    over the attacks") and the object of a verb of doing ("launched drills")
-    name what happened."""
+    evaluation ("He welcomed the ceasefire"). A noun in a phrase of
+    circumstance ("in a phone call", "regret over the attacks"), the object of
+    a verb of doing ("launched drills") and one a verb lists ("This includes
+    attacks") name what happened."""
     while trigger.dep_ == "conj" and trigger.head.pos_ in ("NOUN", "PROPN"):
         trigger = trigger.head  # "casualties and the bombing": the first conjunct's place in the clause
     head = trigger.head
@@ -474,6 +636,8 @@ def _only_talked_about(trigger: Token) -> bool:
     if trigger.dep_ in ("dobj", "nsubjpass"):
         # "the attack is believed to have been carried out by ETA": the subject is the infinitive's.
         raised = trigger.dep_ == "nsubjpass" and any(c.dep_ == "xcomp" for c in head.children)
+        if _listed(trigger):  # "This includes attacks": what it stands for happened, unless only planned
+            return any(c.dep_ == "nsubj" and c.lemma_.casefold() in _UNREALISED_NOUNS for c in head.children)
         return head.lemma_.casefold() in _REMARKING and not _names_a_happening(head) and not raised
     return False
 
@@ -535,12 +699,23 @@ def _reports(verb: Token) -> bool:
     return verb.lemma_.casefold() in CUE_VERBS
 
 
+# Verbs whose object lists instances of what their subject stands for: "This
+# includes attacks on the ports" tells that the attacks happened.
+_LISTING = frozenset({"include", "involve"})
+
+
+def _listed(noun: Token) -> bool:
+    """Whether the noun is the object of a verb that lists instances ("This includes | attacks")."""
+    return noun.dep_ == "dobj" and noun.head.pos_ == "VERB" and noun.head.lemma_.casefold() in _LISTING
+
+
 def _noun_phrase(trigger: Token) -> list[Token] | None:
     """The phrase of a noun for a happening that a preposition attaches ("in a
-    phone conversation with Aliyev"): the event is the phrase, not the verb the
-    preposition hangs on ("made the remarks")."""
+    phone conversation with Aliyev") or that a verb lists ("This includes |
+    attacks on the ports"): the event is the phrase, not the verb the
+    preposition hangs on ("made the remarks") or the list."""
     head = _head_noun(trigger)
-    if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "pobj":
+    if head.pos_ not in ("NOUN", "PROPN") or not (head.dep_ == "pobj" or _listed(head)):
         return None
     # The noun must name the happening with its modifiers ("phone call"), not a thing ("launch formation").
     compound = [c for c in head.children if c.dep_ == "compound"] + [head]
@@ -583,7 +758,10 @@ def checked_event(event: Event, doc: Doc, sentence: Sentence) -> tuple[Event | N
         event = event.model_copy(update={"date_text": None})  # the report's date, not the happening's
     if trigger is not None and (sure := _type_of_word(trigger)) is not None:
         event = event.model_copy(update={"event_type": sure})
-    if not (remark or _cut(event.summary, sentence.text) or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
+    describes = trigger is not None and (
+        _predicate_nominal(trigger) is not None or _describes_a_noun(trigger) or _listed(_head_noun(trigger)))
+    if not (remark or describes or _cut(event.summary, sentence.text)
+            or len(event.summary.split()) < MIN_MODEL_SUMMARY_WORDS):
         return event, None
     summary = ""
     if trigger is not None:
@@ -617,11 +795,23 @@ def _happening_words(trigger: Token, tokens: list[Token], span: Span) -> tuple[T
     A noun phrase that names a happening without who took part ("the war",
     "subsequent drills") gives way to the clause of a verb for a happening in
     the sentence that has its subject; without one it is no event. A phrase in
-    apposition ("Israel, a key arms supplier to Baku") says who someone is."""
+    apposition ("Israel, a key arms supplier to Baku") says who someone is.
+    So does a predicate nominal ("Israel is one of Baku's arms suppliers") and
+    a participle describing a noun ("trucks supplying goods"): the happening is
+    then the sentence's clause that tells a named actor's act, if it has one."""
     if _in_apposition(trigger):
         return trigger, [], "an apposition: it says who someone is, not what happened"
+    if _predicate_nominal(trigger) is not None or _describes_a_noun(trigger):
+        verb = _act_told_beside(trigger)
+        if verb is None:
+            return trigger, [], "describes what someone or something is, not what happened"
+        return verb, _clause_tokens(verb), None
     if not _headed_by_a_noun(tokens) or _names_who(tokens):
         return trigger, tokens, None
+    if _listed(_head_noun(trigger)):
+        # The list's subject ("this") says nothing of who: the phrase must say who or where.
+        return (trigger, tokens, None) if _names_where(tokens) else (
+            trigger, [], "names a happening but not who took part in it or where")
     subject, core, obj = _clause(trigger)
     if subject and core and not _when(trigger):  # "Yerevan and Baku are engaging | in peace talks"
         return trigger, subject + core + obj, None
@@ -638,6 +828,60 @@ _TIME_PREPOSITIONS = frozenset({"after", "before", "during", "since", "until", "
 
 def _when(trigger: Token) -> bool:
     return trigger.dep_ == "pobj" and trigger.head.lower_ in _TIME_PREPOSITIONS
+
+
+def _predicate_nominal(trigger: Token) -> Token | None:
+    """The copula whose complement the word for a happening is in ("Israel is
+    one of | Baku's arms suppliers"), None when it is not in one. A complement
+    that says what a happening was tells it: "There was an explosion", "It was
+    the first death since 2017", "The bombing was an attack"."""
+    node = _head_noun(trigger)
+    while node.head != node and node.head.pos_ not in ("VERB", "AUX"):
+        node = node.head
+    copula = node.head
+    if node.dep_ != "attr" or copula.lemma_.casefold() != "be":
+        return None
+    subjects = [c for c in copula.children if c.dep_ == "nsubj"]
+    described = [s for s in subjects if s.pos_ != "PRON" and not _names_a_happening(_head_noun(s))]
+    return copula if described else None
+
+
+def _describes_a_noun(trigger: Token) -> bool:
+    """Whether the word is a participle describing a noun ("trucks | supplying goods")."""
+    return trigger.pos_ == "VERB" and trigger.dep_ == "acl" and trigger.tag_ in ("VBG", "VBN")
+
+
+def _act_told_beside(trigger: Token) -> Token | None:
+    """The verb of the clause that tells the happening a description goes
+    with: for a predicate nominal, a clause joined to its copula ("Israel is
+    one of Baku's suppliers, | as it has provided Baku with arms"); for a
+    participle describing a noun, the clause the noun is in ("Baku imposed a
+    tax on | trucks supplying goods"). Only a done act of a named actor counts."""
+    copula = _predicate_nominal(trigger)
+    if copula is not None:
+        beside = [c for c in copula.children if c.dep_ in ("advcl", "conj") and c.pos_ == "VERB"]
+    else:
+        beside = [v for v in (_clause_verb(trigger.head),) if v is not None]
+    return next((verb for verb in beside if _tells_a_named_actors_act(verb)), None)
+
+
+def _tells_a_named_actors_act(verb: Token) -> bool:
+    """Whether the verb tells what a named actor did: past or perfect, not
+    negated or hypothetical, no verb of saying, thinking or commenting, and a
+    subject that names someone."""
+    lemma = verb.lemma_.casefold()
+    if verb.pos_ != "VERB" or lemma in CUE_VERBS | _IRREALIS_VERBS | _COMMENTING | _REMARKING:
+        return False
+    perfect = verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_.casefold() == "have" for c in verb.children)
+    if not (verb.tag_ == "VBD" or perfect) or did_not_happen(verb):
+        return False
+    subject, _ = _subject_of(verb)
+    return any(_a_name(t) for t in subject if t.head not in subject or t.head == t)
+
+
+def _a_name(token: Token) -> bool:
+    """Whether the word is a name: one the parse recognises, or a proper noun it gives no kind ("Baku")."""
+    return token.ent_type_ in _NAME_LABELS or (token.pos_ == "PROPN" and not token.ent_type_)
 
 
 def _in_apposition(trigger: Token) -> bool:
@@ -673,6 +917,14 @@ def _names_who(tokens: list[Token]) -> bool:
         if token.dep_ in ("amod", "compound", "nmod") and token.ent_type_ in _ACTOR_LABELS and token.head in inside:
             return True
     return False
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _names_where(tokens: list[Token]) -> bool:
+    """Whether the phrase names a place ("attacks on the ports off the coast of Oman")."""
+    return any(t.ent_type_ in _PLACE_LABELS for t in tokens)
 
 
 def _verb_for_a_happening(token: Token) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .articles import Article
 from .attribution import (
@@ -156,13 +156,21 @@ def speech_candidates(doc: Doc, sentences: list[Sentence], excluded: tuple[tuple
 
 
 def _parallel_possessor(doc: Doc, source: Span) -> str | None:
+    """The name a possessive pronoun source repeats (parallel_owner); None for any other source."""
+    words = doc.char_span(source.start, source.end)
+    owner = parallel_owner(words[0]) if words is not None and len(words) == 1 else None
+    if owner is None:
+        return None
+    return name_of(doc, Span(owner.idx, owner.idx + len(owner.text), owner.text)) or owner.text
+
+
+def parallel_owner(pronoun: Token) -> Token | None:
     """The name a possessive pronoun repeats from the noun it is conjoined with:
     in "Baku's partnership with Ankara and its support for Ukraine", "its" is
-    Baku, not the nearer Ankara. None for any other source."""
-    words = doc.char_span(source.start, source.end)
-    if words is None or len(words) != 1 or words[0].dep_ != "poss" or words[0].pos_ != "PRON":
+    Baku, not the nearer Ankara. None for any other word."""
+    if pronoun.dep_ != "poss" or pronoun.pos_ != "PRON":
         return None
-    noun = words[0].head
+    noun = pronoun.head
     if noun.dep_ != "conj":
         return None
     # The first conjunct, or the noun whose prepositional phrase it ends
@@ -171,7 +179,7 @@ def _parallel_possessor(doc: Doc, source: Span) -> str | None:
     for owner_noun in (first, first.head.head if first.dep_ == "pobj" else None):
         for owner in (owner_noun.children if owner_noun is not None else ()):
             if owner.dep_ == "poss" and owner.pos_ == "PROPN":
-                return name_of(doc, Span(owner.idx, owner.idx + len(owner.text), owner.text)) or owner.text
+                return owner
     return None
 
 

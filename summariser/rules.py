@@ -174,7 +174,7 @@ TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("meeting", r"\b(?:met\b|meet|talks\b|summit)"),
         ("agreement", r"\b(?:agree|signed|deal\b|accord\b|treaty)"),
         ("attack", r"\b(?:attack|strike|struck|bomb|shell|missile|rocket|explo|blast|shot|shoot|raid|assault|ambush|airstrike)"),
-        ("military_activity", r"\b(?:drill|exercise|deploy|troops|manoeuvre|maneuver|mobili)"),
+        ("military_activity", r"\b(?:drill|exercise|deploy|troops|manoeuvre|maneuver|mobili|conquer|annex|recaptur|retak)"),
         ("diplomatic_action", r"\b(?:embass|appointed|diplomatic (?:ties|relations)|expel|sanction)"),
         ("denial", r"\b(?:denied|deny|denies|dismiss|reject)"),
         ("accusation", r"\b(?:accus|alleg|claim|blame)"),

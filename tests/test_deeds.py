@@ -111,3 +111,17 @@ def test_deeds_beyond_speech_toward_actors_and_named_measures(sentence, expected
 )
 def test_no_stance_where_the_deed_is_not_given_as_the_holders(sentence):
     assert stances_in(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The two ministers also discussed Ankara’s trade deal with Athens and its support for Ukraine.",
+         [("Turkey", "support", "Ukraine")]),  # "its" is Ankara, not the nearer Athens
+        ("The envoys praised Greece’s ties with Cyprus and its support for the Ukraine aid bill.",
+         [("Greece", "support", "Ukraine aid bill")]),
+    ],
+)
+def test_a_possessive_pronoun_of_a_conjoined_stance_noun_is_the_first_conjuncts_owner(sentence, expected):
+    found = [s for s in stances_in(sentence) if s[1] == "support" and s[2] != "Cyprus"]
+    assert found == expected
