@@ -320,7 +320,12 @@ def event_of_sentence(doc: Doc, sentence: Sentence, article: Article) -> Event |
     if trigger is None or _only_talked_about(trigger):
         return None
     subject, core, obj = _clause(trigger)
-    told, tokens, _ = _happening_words(trigger, _noun_phrase(trigger) or subject + core + obj, span)
+    told, tokens, why = _happening_words(trigger, _noun_phrase(trigger) or subject + core + obj, span)
+    if why == _NO_ACTORS and not _in_passing(trigger):
+        # The parse alone found the sentence, and its noun is the one thing it
+        # says of the happening ("the explosion killed 12"; "the attack was
+        # claimed by ETA"): a mention of it, kept for where the article tells it.
+        told, tokens = trigger, _noun_phrase(trigger) or subject + core + obj
     if told is not trigger:
         trigger, (subject, core, obj) = told, _clause(told)
     summary = _short_text(tokens, trigger)
@@ -648,10 +653,23 @@ def _comments(verb: Token) -> bool:
     explosion", "the truce came into effect")."""
     lemma = verb.lemma_.casefold()
     if lemma == "be":
-        return not any(c.dep_ == "expl" for c in verb.children)
+        return not any(c.dep_ == "expl" for c in verb.children) and not _places_or_dates(verb)
     if lemma == "come":
         return not any(c.dep_ == "prep" and c.lower_ in ("into", "to") for c in verb.children)
     return lemma in _COMMENTING
+
+
+_WHERE_WHEN_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+
+
+def _places_or_dates(verb: Token) -> bool:
+    """Whether "be" says where or when its subject happened ("the worst explosion
+    was at the bus station", "the bombing was an attack on 13 September"): a
+    place or a date in what follows "be" tells the happening, not a comment on it."""
+    after = [t for c in verb.children if c.dep_ in ("prep", "attr", "acomp", "npadvmod") for t in c.subtree]
+    return any(t.ent_type_ in _WHERE_WHEN_LABELS for t in after) or any(
+        c.dep_ == "prep" and c.lower_ in ("at", "in", "near", "outside", "inside") for c in verb.children
+    )
 
 
 def _date_of_the_report(trigger: Token, date_text: str | None, span: Span) -> bool:
@@ -817,8 +835,30 @@ def _happening_words(trigger: Token, tokens: list[Token], span: Span) -> tuple[T
         return trigger, subject + core + obj, None
     verb = next((t for t in span if _verb_for_a_happening(t) and t != trigger), None)
     if verb is None:
-        return trigger, [], "names a happening but not who took part in it"
+        return trigger, [], _NO_ACTORS
     return verb, _clause_tokens(verb), None
+
+
+_NO_ACTORS = "names a happening but not who took part in it"
+# Nouns for a time that a happening marks: "at the onset of the war".
+_TIME_NOUNS = frozenset("onset start beginning end height aftermath wake eve time course outbreak day days".split())
+# Prepositions that make a happening what something is about: "concern about the drills".
+_TOPIC_PREPOSITIONS = frozenset({"about", "over", "regarding", "concerning", "on"})
+
+
+def _in_passing(trigger: Token) -> bool:
+    """Whether a noun for a happening is only named in passing: a time it sets
+    ("after the war", "at the onset of the war") or what a remark is about
+    ("concern about subsequent drills", "claims regarding the drills")."""
+    node = _head_noun(trigger)
+    while node.dep_ in ("pobj", "conj") and node.head != node:
+        preposition = node.head if node.dep_ == "pobj" else None
+        if preposition is not None and preposition.lower_ in _TIME_PREPOSITIONS | _TOPIC_PREPOSITIONS:
+            return True
+        if preposition is not None and preposition.lower_ == "of" and preposition.head.lemma_.casefold() in _TIME_NOUNS:
+            return True
+        node = preposition.head if preposition is not None else node.head
+    return False
 
 
 # Prepositions that place a happening in time: "After the war, Karabakh
@@ -1079,6 +1119,7 @@ def _leads_on(last: Token, kept: set[Token]) -> bool:
         return True
     following = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
     continues = following is not None and following.is_alpha and following.pos_ not in ("CCONJ", "ADP", "SCONJ", "PART")
-    if last.ent_type_ == "NORP" and continues:
+    # "Israeli | made attack drones" leads on; "an Afghani" (a determiner: a noun) does not.
+    if last.ent_type_ == "NORP" and continues and not any(c.dep_ == "det" for c in last.children):
         return True
     return last.pos_ in _OPEN_ENDED and last.dep_ != "prt"

@@ -638,3 +638,55 @@ def test_a_named_actor_taking_a_place_is_an_event_though_no_cue_word_marks_it(se
 def test_taking_a_place_only_possible_or_by_nobody_named_is_no_event(sentence):
     article, doc, sentences = parsed_article(f"Border News\n\n{sentence}\n")
     assert events_left_out(doc, list(sentences.values()), article, cited=set()) == []
+
+
+# --------------------------------------------------------------------------
+# Mentions the parse finds; where and when told by "be"
+# --------------------------------------------------------------------------
+
+MENTIONS = (
+    "Market Blast\n"
+    "\n"
+    "Police are still searching for the suspect in the bombing.\n"  # [1]
+    "After the explosion, the police closed the road.\n"  # [2]
+    "The mayor voiced concern about the explosion.\n"  # [3]
+    "The worst explosion was at the bus station of Arica.\n"  # [4]
+    "The bombing was an attack on 13 September.\n"  # [5]
+    "The bombing was retaliation for the raids.\n"  # [6]
+    "Six Chilean soldiers were killed with two other Chileans and a Peruvian injured.\n"  # [7]
+)
+
+
+@pytest.fixture(scope="module")
+def mentions():
+    return parsed_article(MENTIONS)
+
+
+def test_a_happening_the_parse_finds_named_by_its_noun_alone_is_a_mention_of_it(mentions):
+    article, doc, sentences = mentions
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None and found.summary == "the bombing"
+
+
+@pytest.mark.parametrize("number", [2, 3], ids=["a time it sets", "what a remark is about"])
+def test_a_happening_named_only_in_passing_is_no_mention(mentions, number):
+    article, doc, sentences = mentions
+    assert event_of_sentence(doc, sentences[number], article) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "what", "kept"),
+    [(4, "The worst explosion was at the bus station of Arica", True),
+     (5, "The bombing was an attack on 13 September", True),
+     (6, "The bombing was retaliation for the raids", False)],
+    ids=["where", "when", "what it meant"],
+)
+def test_be_saying_where_or_when_tells_the_happening_and_what_it_meant_comments(mentions, number, what, kept):
+    event, reason = checked(mentions, number, what, "attack")
+    assert (event is not None) == kept, reason
+
+
+def test_a_people_word_with_its_determiner_ends_a_summary(mentions):
+    article, doc, sentences = mentions
+    found = event_of_sentence(doc, sentences[7], article)
+    assert found is not None and found.summary.startswith("Six Chilean soldiers were killed")
