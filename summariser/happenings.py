@@ -659,7 +659,8 @@ def _comments(verb: Token) -> bool:
     return lemma in _COMMENTING
 
 
-_WHERE_WHEN_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_WHEN_LABELS = frozenset({"DATE", "TIME"})
 
 
 def _places_or_dates(verb: Token) -> bool:
@@ -667,7 +668,7 @@ def _places_or_dates(verb: Token) -> bool:
     was at the bus station", "the bombing was an attack on 13 September"): a
     place or a date in what follows "be" tells the happening, not a comment on it."""
     after = [t for c in verb.children if c.dep_ in ("prep", "attr", "acomp", "npadvmod") for t in c.subtree]
-    return any(t.ent_type_ in _WHERE_WHEN_LABELS for t in after) or any(
+    return any(t.ent_type_ in _PLACE_LABELS | _WHEN_LABELS for t in after) or any(
         c.dep_ == "prep" and c.lower_ in ("at", "in", "near", "outside", "inside") for c in verb.children
     )
 
@@ -959,7 +960,6 @@ def _names_who(tokens: list[Token]) -> bool:
     return False
 
 
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def _names_where(tokens: list[Token]) -> bool:
