@@ -69,7 +69,7 @@ from .questions import (
     speech_question,
     validating_against,
 )
-from .attribution import Span, source_description
+from .attribution import source_description
 from .rules import cut_off_side, support_of_the_told, target_describes_speaker
 from .rules import (
     asked_of_target, attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
@@ -709,11 +709,11 @@ def _sides_as_written(said: list[tuple[SpeechCandidate, Stance]], doc: Doc, arti
     a target named only in the speaker's description, 'support' of whom was only told
     something, a piece of a longer name, a holder that is no actor."""
     kept = []
+    common = _common_words(doc)
     for candidate, stance in said:
         start, end = stance.evidence.start, stance.evidence.end
         sentence = article.text[start:end]
         description = [(a - start, b - start) for a, b in source_description(doc, candidate.attribution)]
-        common = _common_words(doc, start, end, candidate.attribution.source)
         reason = (target_describes_speaker(stance, sentence, description) or support_of_the_told(stance, sentence)
                   or unnamed_holder(stance, sentence, common) or cut_off_side(stance, sentence))
         if reason is None:
@@ -723,14 +723,14 @@ def _sides_as_written(said: list[tuple[SpeechCandidate, Stance]], doc: Doc, arti
     return kept
 
 
-def _common_words(doc: Doc, start: int, end: int, source: Span | None = None) -> frozenset[str]:
-    """The words between two offsets that the parse reads as common nouns, function
-    words or words of a date ("Days" in "Days after ..."): no names. Not the words of
-    ``source``, the speaker the parse found, whatever their tags ("Pezeshkian said ...")."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return frozenset(t.text for t in span or () if not is_a_name(t)
-                     and (t.pos_ == "NOUN" or t.is_stop or t.ent_type_ in ("DATE", "TIME"))
-                     and not (source and source.start <= t.idx < source.end))
+def _common_words(doc: Doc) -> frozenset[str]:
+    """The article's words surely no name: read by the parse as a plural common
+    noun, a function word or a date ("Days" in "Days after ..."), and never
+    written with a capital inside a sentence ("Trump" may be read as a noun)."""
+    inside = {t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start
+              and not (t.i and doc[t.i - 1].text in "“\"‘'(:—–-\n")}
+    return frozenset(t.text for t in doc if not is_a_name(t) and t.text not in inside
+                     and (t.tag_ == "NNS" or t.is_stop or t.ent_type_ in ("DATE", "TIME")))
 
 
 def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
