@@ -422,10 +422,9 @@ def unnamed_holder(stance: Stance, sentence: str = "", common_words: frozenset[s
     """Why a stance's holder is no actor the text names ("events", "escalating
     probe", "President" alone): a position needs someone to hold it. None when
     the holder is a name, a state, or an organisation's name. Given its
-    sentence (and the words the parse reads there as common words, not
-    names), also a word capitalised only because it opens the sentence
-    ("Days after ...") and a place that only says where a person is from
-    ("the Maryland Democrat said")."""
+    sentence (and the article's words that are surely no name), also a word
+    capitalised only because it opens the sentence ("Days after ...") and a
+    place that only says where a person is from ("the Maryland Democrat said")."""
     if sentence and (misread := _holder_misread(stance.holder, sentence, common_words)):
         return misread
     holder = " ".join(stance.holder.split())
