@@ -1736,3 +1736,33 @@ def name_of(doc: Doc, span: Span | None) -> str | None:
         return None
     rank = {"PERSON": 0, "ORG": 1, "GPE": 2}
     return min(inside, key=lambda e: (rank[e.label_], -len(e.text), -e.start_char)).text
+
+
+def source_description(doc: Doc, attribution: Attribution) -> list[tuple[int, int]]:
+    """Where the sentence describes the speaker: the (start, end) character
+    ranges of the source's phrase with everything that hangs on it (title,
+    apposition, relative clause: "Maria Olsen, president of the Northfield
+    Alliance," or "Pruitt, who ran the Army under Clinton"), less the cue and
+    what was said. A name found only here is who the speaker is, not whom they
+    spoke of. Empty without a source."""
+    source = attribution.source
+    if source is None:
+        return []
+    inside = [t for t in doc if source.start <= t.idx < source.end]
+    heads = [t for t in inside if not source.start <= t.head.idx < source.end or t.head.i == t.i]
+    if not heads:
+        return []
+    # A quotation split by its cue runs on over the cue and the speaker: what was said is its parts.
+    spoken = [attribution.cue, *(attribution.parts or [attribution.content])]
+    ranges: list[tuple[int, int]] = []
+    previous = -2
+    for token in heads[0].subtree:
+        if any(s.start <= token.idx < s.end for s in spoken):
+            continue
+        end = token.idx + len(token.text)
+        if ranges and token.i == previous + 1:  # one range for a run of words, so a name of several words fits in it
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((token.idx, end))
+        previous = token.i
+    return ranges

@@ -20,7 +20,10 @@ Its polarity must agree with the parse: where a deed read from the same
 sentence (``deeds``) gives the opposite polarity between the same two sides,
 the deed stands and the model's stance is dropped and counted, as is one the
 words next to its target contradict ("the threat that Iran poses") and one
-held by or toward a news outlet relaying a claim.
+held by or toward a news outlet relaying a claim. So is one whose holder or
+target is not who the sentence says: a target named only where the sentence
+says who the speaker is, 'support' of someone only told something, a piece
+of a longer name, a holder that is no actor or a news outlet's reporter.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always
@@ -49,7 +52,7 @@ from .backends import UNUSABLE_ANSWER, Backend, BackendError, Cancelled, Meter, 
 from .entities import normalise_text
 from .grounding import is_grounded
 from .deeds import stances_from_deeds
-from .happenings import checked_event, events_left_out
+from .happenings import checked_event, events_left_out, is_a_name
 from .nlp import parse
 from spacy.tokens import Doc
 from .prepass import Sentence, SpeechCandidate, numbered, speech_candidates, split_sentences, unnumbered
@@ -66,6 +69,8 @@ from .questions import (
     speech_question,
     validating_against,
 )
+from .attribution import source_description
+from .rules import cut_off_side, support_of_the_told, target_describes_speaker
 from .rules import (
     asked_of_target, attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
 )
@@ -602,8 +607,8 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()}, told=events)
-    said = _spoken_of([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article)) is not None],
-                      article, dropped)
+    said = _spoken_of(_sides_as_written([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article))
+                                         is not None], doc, article, dropped), article, dropped)
     deeds = stances_from_deeds(doc, sentences, article)
     # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
     said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
@@ -698,6 +703,36 @@ def _spoken_of(said: list[tuple[SpeechCandidate, Stance]], article: Article, dro
     return kept
 
 
+def _sides_as_written(said: list[tuple[SpeechCandidate, Stance]], doc: Doc, article: Article,
+                      dropped: list[Dropped]) -> list[tuple[SpeechCandidate, Stance]]:
+    """Stances whose holder and target are who the sentence says; the others are counted:
+    a target named only in the speaker's description, 'support' of whom was only told
+    something, a piece of a longer name, a holder that is no actor."""
+    kept = []
+    common = _common_words(doc)
+    for candidate, stance in said:
+        start, end = stance.evidence.start, stance.evidence.end
+        sentence = article.text[start:end]
+        description = [(a - start, b - start) for a, b in source_description(doc, candidate.attribution)]
+        reason = (target_describes_speaker(stance, sentence, description) or support_of_the_told(stance, sentence)
+                  or unnamed_holder(stance, sentence, common) or cut_off_side(stance, sentence))
+        if reason is None:
+            kept.append((candidate, stance))
+        else:
+            dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
+    return kept
+
+
+def _common_words(doc: Doc) -> frozenset[str]:
+    """The article's words surely no name: read by the parse as a plural common
+    noun, a function word or a date ("Days" in "Days after ..."), and never
+    written with a capital inside a sentence ("Trump" may be read as a noun)."""
+    inside = {t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start
+              and not (t.i and doc[t.i - 1].text in "“\"‘'(:—–-\n")}
+    return frozenset(t.text for t in doc if not is_a_name(t) and t.text not in inside
+                     and (t.tag_ == "NNS" or t.is_stop or t.ent_type_ in ("DATE", "TIME")))
+
+
 def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
     """Stances between actors; one held by or toward a news outlet that relays a claim is counted and dropped."""
     kept = []
@@ -706,7 +741,8 @@ def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropp
         if outlet is None:
             kept.append(stance)
         else:
-            reason = f"'{outlet}' is a news outlet: it relays positions, it neither holds nor is the target of one"
+            reason = (f"'{outlet}' is a news outlet or its reporter: it relays positions, it neither holds nor is the "
+                      "target of one")
             dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
     return kept
 

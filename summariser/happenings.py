@@ -917,10 +917,10 @@ def _tells_a_named_actors_act(verb: Token) -> bool:
     if not (verb.tag_ == "VBD" or perfect) or did_not_happen(verb):
         return False
     subject, _ = _subject_of(verb)
-    return any(_a_name(t) for t in subject if t.head not in subject or t.head == t)
+    return any(is_a_name(t) for t in subject if t.head not in subject or t.head == t)
 
 
-def _a_name(token: Token) -> bool:
+def is_a_name(token: Token) -> bool:
     """Whether the word is a name: one the parse recognises, or a proper noun it gives no kind ("Baku")."""
     return token.ent_type_ in _NAME_LABELS or (token.pos_ == "PROPN" and not token.ent_type_)
 

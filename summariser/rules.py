@@ -25,6 +25,7 @@ from .lexicon import (
     ROLE_WORDS, TITLE_PHRASES, looks_like_personal_name, names_a_news_outlet, names_an_organisation, side_named, state_of,
 )
 from .prepass import DATE_EXPRESSION
+from .lexicon import GOVERNMENT_WORDS
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
     from .prepass import Sentence, SpeechCandidate
@@ -417,10 +418,15 @@ def asked_of_target(stance: Stance, sentence: str) -> str | None:
     return None
 
 
-def unnamed_holder(stance: Stance) -> str | None:
+def unnamed_holder(stance: Stance, sentence: str = "", common_words: frozenset[str] = frozenset()) -> str | None:
     """Why a stance's holder is no actor the text names ("events", "escalating
     probe", "President" alone): a position needs someone to hold it. None when
-    the holder is a name, a state, or an organisation's name."""
+    the holder is a name, a state, or an organisation's name. Given its
+    sentence (and the article's words that are surely no name), also a word
+    capitalised only because it opens the sentence ("Days after ...") and a
+    place that only says where a person is from ("the Maryland Democrat said")."""
+    if sentence and (misread := _holder_misread(stance.holder, sentence, common_words)):
+        return misread
     holder = " ".join(stance.holder.split())
     words = holder.split()
     folded = normalise_text(holder)
@@ -472,6 +478,8 @@ def relaying_outlet(stance: Stance, sentence: str) -> str | None:
     for name in (stance.holder, stance.target):
         if names_a_news_outlet(frozenset(normalise_text(name).split())):
             return name
+        if reporter := reporter_of_outlet(name, sentence):
+            return reporter
     spans = _mentions(stance.target, sentence)
     outlets = [_OUTLET_AFTER.match(sentence, end) for _, end in spans]
     if spans and all(outlets):
@@ -544,3 +552,178 @@ def entities_of(statements: list[Statement], events: list[Event], stances: list[
 def _entity_type(name: str, is_place: bool, told: EntityType | None) -> EntityType:
     guessed = guess_type(name, is_place=is_place)
     return guessed if guessed in ("country", "place") or told is None else told
+
+
+# --------------------------------------------------------------------------
+# Holders and targets as the sentence writes them
+# --------------------------------------------------------------------------
+
+
+def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
+    """Every place ``text`` may name ``name``: its spelling, a demonym or capital
+    of its state (``_mentions``), or one of its own name words. Generous on
+    purpose: the rules below drop a stance only when *every* mention is of
+    one kind, so a mention too many keeps a stance, never drops one."""
+    spans = set(_mentions(name, text))
+    for word in re.findall(r"[\w\-’']+", name):
+        if word[:1].isupper() and len(word) > 2:
+            spans.update(m.span() for m in re.finditer(r"\b" + re.escape(word) + r"\b", text))
+    return sorted(spans)
+
+
+def _all_within(spans: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> bool:
+    return bool(spans) and all(any(a <= start and end <= b for a, b in ranges) for start, end in spans)
+
+
+def target_describes_speaker(stance: Stance, sentence: str, description: list[tuple[int, int]]) -> str | None:
+    """Why a stance's target is only the speaker's own description: every
+    mention of it lies in the words that say who the speaker is ("said Maria
+    Olsen, president of the Northfield Alliance", "said Pruitt, who ran the
+    Army under Clinton"), none in what they said. That is their affiliation,
+    not a side they took. ``description`` holds character ranges within
+    ``sentence`` (see attribution.source_description). None otherwise."""
+    if _all_within(_name_spans(stance.target, sentence), description):
+        return f"target: {stance.target} is named only in the description of the speaker, not in what was said"
+    return None
+
+
+# The verbs and forms after which a name is only whom something was said to
+# ("told X", "said to X", "a letter to X", "an interview given to X"). Not
+# those that say more of the speaker's attitude ("assured", "thanked",
+# "clarified to", "warned") nor the two-way exchanges (a call, talks, a
+# meeting: a relation in themselves).
+_ONLY_TOLD = re.compile(r"(?:told|tells?|inform(?:ed|s)|briefed|said|wrote|written|given|granted|letter|message)\b", re.I)
+# The channel a statement came through: "in a release from the State
+# Department", "testified before the Senate committee".
+CHANNEL_PATTERNS = (
+    re.compile(r"\b(?:release|statement|letter|memo|e-?mail|post|tweet|video|filing|testimony)\s+"
+               r"(?:from|by|to|before)\s+(" + _NAME + ")"),
+    re.compile(r"\b(?:testif(?:y|ies|ied|ying)|appear(?:s|ed|ing)?)\s+(?:before|to)\s+(" + _NAME + ")"),
+)
+# "the House and Senate Judiciary committees": the names joined to the first.
+_JOINED_NAME = re.compile(r"(?:,\s+|,?\s+(?:and|or|&)\s+)" + _NAME)
+
+
+def _told_or_channel(text: str, speaker: str) -> list[tuple[int, int]]:
+    """Where ``text`` names only whom the speaker told, or the channel they spoke through."""
+    surname = fold_name(speaker).split(" ")[-1]
+    found = []
+    matches = [m for p in ADDRESSEE_PATTERNS for m in p.finditer(text) if _ONLY_TOLD.match(m.group(0))]
+    for match in matches + [m for p in CHANNEL_PATTERNS for m in p.finditer(text)]:
+        if surname and surname in fold_name(match.group(1)):
+            continue  # the speaker, not whom they spoke to
+        start, end = match.span(1)
+        while joined := _JOINED_NAME.match(text, end):
+            end = joined.end()
+        found.append((start, end))
+    return found
+
+
+def support_of_the_told(stance: Stance, sentence: str) -> str | None:
+    """Why 'support' of a target is only the model's reading of being told
+    something or being the channel ("told a Senate committee that he drank",
+    "said in a letter to the House", "in a release from the State
+    Department"): every mention of the target is as addressee or channel,
+    none in what was said. None for other polarities, and when what was said
+    names the target ("told Tehran that Baku would not allow Tel Aviv to
+    attack Iran")."""
+    if stance.polarity != "support":
+        return None
+    text = plain_name(sentence)
+    if _all_within(_name_spans(stance.target, text), _told_or_channel(text, stance.speaker or stance.holder)):
+        return f"polarity: 'support' of {stance.target}, but the sentence only says something was told to it or came through it"
+    return None
+
+
+# What follows a name inside a longer one: a capitalised word ("Office of the
+# Vice| President", "Rear Adm|. Kenneth Braithwaite", "Americans| United for
+# Life"). Not "of": "Peter Lund of the Chicago Tribune" is Peter Lund. Days and
+# months follow any name ("said Trump Tuesday").
+_LONGER_NAME = re.compile(
+    r"\.?[^\S\n]+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z][\w’'\-]*"
+)
+
+
+def _is_headline(sentence: str) -> bool:
+    """A title-case line capitalises every word: capitals there run on from any name."""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'\-]*", sentence) if len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) > 0.7 * len(words)
+
+
+def cut_off_name(name: str, sentence: str) -> str | None:
+    """The longer name a holder or target is a cut-off piece of: when every
+    place the sentence spells it runs on as a longer capitalised name ("Rear
+    Adm" of "Rear Adm. Kenneth Braithwaite", "Americans" of "Americans United
+    for Life"), it is no name of its own. A demonym or capital of a state
+    stands alone ("Iranian President ..." names Iran). None otherwise."""
+    if _is_headline(sentence):
+        return None
+    longer = []
+    for start, end in _mentions(name, sentence):
+        if fold_name(sentence[start:end]) != fold_name(name):
+            return None
+        run_on = _LONGER_NAME.match(sentence, end)
+        if run_on is None or run_on.group(0).split()[-1].casefold() in GOVERNMENT_WORDS:
+            return None  # "the Biden Administration" is Biden's side
+        longer.append(sentence[start:run_on.end()])
+    return longer[0] if longer else None
+
+
+def cut_off_side(stance: Stance, sentence: str) -> str | None:
+    """Why a stance's holder or target is a piece of a longer name (``cut_off_name``); None otherwise."""
+    for side, name in (("holder", stance.holder), ("target", stance.target)):
+        longer = cut_off_name(name, sentence)
+        if longer:
+            return f"{side}: '{name}' is only part of the name '{longer}…' in the sentence"
+    return None
+
+
+# Where a person is from, not who they are: "the Maryland Democrat", "an Ohio lawmaker".
+_PERSON_FROM = re.compile(
+    r"[^\S\n]+(?:Democrat|Republican|Independent|[Ss]enator|[Ll]awmaker|[Cc]ongress(?:wo)?man|[Rr]epresentative|"
+    r"[Aa]ide|[Nn]ative|[Rr]esident|[Vv]oter|[Ll]egislator)s?\b"
+)
+_PARTIES = frozenset({"democrat", "democrats", "democratic", "republican", "republicans", "gop", "independent"})
+
+
+def _holder_misread(holder: str, sentence: str, common_words: frozenset[str]) -> str | None:
+    """Why the sentence shows ``holder`` is no actor: it is a common word that
+    only opens the sentence, or every mention of it is a place naming where a
+    person is from. None otherwise."""
+    spans = [m.span() for m in re.finditer(r"\b" + re.escape(holder) + r"\b", sentence)]
+    if not spans:
+        return None
+    opening = len(sentence) - len(sentence.lstrip(" \"“‘'(\n"))
+    if holder in common_words and all(start == opening for start, _ in spans):
+        return f"holder: '{holder}' is a common word, capitalised only because it opens the sentence"
+    if fold_name(holder) not in _PARTIES and all(_PERSON_FROM.match(sentence, end) for _, end in spans):
+        after = _PERSON_FROM.match(sentence, spans[0][1]).group(0).strip()
+        return f"holder: '{holder}' only says where the '{after}' who spoke is from"
+    return None
+
+
+# The people who report for an outlet: "New York Times reporter", "a columnist for".
+_REPORTERS = r"(?:reporter|correspondent|columnist|writer|journalist|editor|anchor|host|commentator)s?"
+_REPORTER_AFTER = re.compile(r",?\s+(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?" + _REPORTERS + r"\s+(?:for|at|with|of)\s+|of\s+)(" + _NAME + ")")
+_REPORTER_BEFORE = re.compile(r"(" + _NAME + r")(?:[’']s|\s+(?:[\w\-]+\s+){0,3}?" + _REPORTERS + r")\s+$")
+
+
+def reporter_of_outlet(name: str, sentence: str) -> str | None:
+    """The words that make ``name`` a news outlet's reporter in the sentence
+    ("Vivian Wang of the New York Times", "Chicago Tribune reporter Peter
+    Lund", "CNN's Jake Tapper", "Lund, a columnist for the Tribune"): they
+    relay what others hold, like their outlet. None otherwise."""
+    for match in re.finditer(r"\b" + re.escape(name) + r"\b", sentence):
+        start, end = match.span()
+        after = _REPORTER_AFTER.match(sentence, end)
+        if after and _names_outlet(after.group(1)):
+            return sentence[start:after.end()].rstrip(" .,;:")  # a name's pattern takes dotted words
+        before = _REPORTER_BEFORE.search(sentence[:start])
+        if before and _names_outlet(before.group(1)):
+            return sentence[before.start():end]
+    return None
+
+
+def _names_outlet(name: str) -> bool:
+    return names_a_news_outlet(frozenset(normalise_text(name).split()))
