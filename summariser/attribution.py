@@ -135,6 +135,7 @@ SPEECH_VERBS = frozenset(
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
     credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
+    imply read discuss
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -150,11 +151,11 @@ STANCE_VERBS = frozenset(
 )
 # Verbs of intention: the infinitive (or object) is the content ("wants to
 # win", "refused to release the names").
-INTENTION_VERBS = frozenset({"want", "seek", "plan", "refuse", "intend"})
+INTENTION_VERBS = frozenset({"want", "seek", "plan", "refuse", "intend", "decline"})
 # Verbs of thinking: they count with a complement clause only.
 COGNITION_VERBS = frozenset(
     "believe think fear hope expect doubt feel worry suspect assume reckon guess imagine realize realise "
-    "understand wonder know".split()
+    "understand wonder know learn".split()
 )
 CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS | STANCE_VERBS | INTENTION_VERBS
 # Verbs whose noun-phrase object is the content only when the subject is a
@@ -206,7 +207,7 @@ TARGET_VERBS = frozenset(
 INFINITIVE_VERBS = frozenset(
     """
     vow promise pledge threaten urge ask tell warn demand claim deny propose call agree swear
-    recommend remind encourage expect hope invite
+    recommend remind encourage expect hope invite prefer suggest argue
     """.split()
 ) | INTENTION_VERBS
 # Verb -> prepositions whose object is the content.
