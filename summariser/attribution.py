@@ -135,7 +135,7 @@ SPEECH_VERBS = frozenset(
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
     credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
-    imply read discuss
+    imply read discuss list outline articulate chant recount retweet bemoan portray dub deem
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -180,6 +180,7 @@ OBJECT_VERBS = frozenset(
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
     lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise affirm
+    recall declare list repeat outline articulate chant recount retweet bemoan portray dub deem
     """.split()
 ) | STANCE_VERBS | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";
@@ -192,6 +193,9 @@ CLAIM_NOUNS = frozenset(
     position stance view assertion argument account version question doubt objection alarm
     """.split()
 )
+# Verbs that give their object a name or a verdict: 'called it "a disgrace"',
+# 'dubbed him "Little Marco"', 'deems the releases a fair trade-off'.
+NAMING_VERBS = frozenset({"call", "dub", "deem"})
 # Verbs whose object is a person spoken to, not what was said.
 ADDRESSEE_VERBS = frozenset(
     {"tell", "inform", "assure", "reassure", "ask", "urge", "warn", "brief", "notify", "remind", "call"}
@@ -438,7 +442,7 @@ def _same(a: Token | None, b: Token | None) -> bool:
 
 
 # Forms the small model's lemmatiser gets wrong ("hoping" -> "hop").
-_LEMMA_FIXES = {"hoping": "hope", "hoped": "hope", "hopes": "hope"}
+_LEMMA_FIXES = {"hoping": "hope", "hoped": "hope", "hopes": "hope", "retweeted": "retweet"}
 
 
 def _lemma(token: Token) -> str:
@@ -863,8 +867,8 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
             span = _content_from(doc, tokens)
             if span:
                 return [span]
-    if lemma == "call":
-        # 'called the action "a very surprising event"'
+    if lemma in NAMING_VERBS:
+        # 'called the action "a very surprising event"', 'dubbed him "Little Marco"'
         for child in children:
             if child.dep_ == "oprd":
                 tokens = list(child.subtree)
@@ -873,7 +877,8 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
                 span = _content_from(doc, tokens)
                 if span:
                     return [span]
-        return []
+        if lemma == "call":
+            return []  # "called the meeting", "called him": no name given
     document_subject = lemma in DOCUMENT_OBJECT_VERBS and _is_document(_subject(verb))
     if lemma == "seek" and verb.dep_ == "ccomp":
         return []  # "said Iran seeks stability": part of the report, not a report of its own
@@ -889,10 +894,10 @@ def _dependent_contents(doc: Doc, verb: Token) -> list[tuple[int, int]]:
             return []
         if lemma in CLAIM_OBJECT_VERBS and _lemma(target) not in CLAIM_NOUNS:
             return []
-        if lemma in ("welcome", "question", "mention") and (
+        if lemma in ("welcome", "question", "mention", "recall") and (
             _is_person_like(target) or target.pos_ == "PROPN" or _lemma(target) in PERSON_NOUNS
         ):
-            return []  # welcomed / questioned / mentioned a person
+            return []  # welcomed / questioned / mentioned a person; recalled an ambassador
         tokens = list(target.subtree)
         if document_subject:  # "a poll showed Sanders with 47 percent": the rest of the clause
             tokens += [t for c in verb.rights if c.i > target.i and c.dep_ != "punct" for t in c.subtree]
