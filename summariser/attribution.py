@@ -136,6 +136,7 @@ SPEECH_VERBS = frozenset(
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
     credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
     imply read discuss list outline articulate chant recount retweet bemoan portray dub deem
+    cast frame liken thank hint open
     """.split()
 )
 # Verbs of stance toward a person or thing: the object is the content
@@ -146,9 +147,12 @@ SPEECH_VERBS = frozenset(
 STANCE_VERBS = frozenset(
     """
     support back endorse prefer slam trash mock ridicule defend reference downplay disavow denounce
-    decry assail applaud hail laud champion vote
+    decry assail applaud hail laud champion vote push side vouch balk
     """.split()
 )
+# ... of them, those whose content comes only after their preposition
+# ("pushed for X", "sided with X", "balked at X"): "pushed troops" is no stance.
+PREPOSITION_STANCE_VERBS = frozenset({"push", "side", "vouch", "balk"})
 # Verbs of intention: the infinitive (or object) is the content ("wants to
 # win", "refused to release the names").
 INTENTION_VERBS = frozenset({"want", "seek", "plan", "refuse", "intend", "decline"})
@@ -182,7 +186,7 @@ OBJECT_VERBS = frozenset(
     lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise affirm
     recall declare list repeat outline articulate chant recount retweet bemoan portray dub deem
     """.split()
-) | STANCE_VERBS | frozenset({"want", "seek"})
+) | (STANCE_VERBS - PREPOSITION_STANCE_VERBS) | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";
 # "raised concerns over X", not "raised taxes").
 CLAIM_OBJECT_VERBS = frozenset({"dismiss", "maintain", "raise"})
@@ -205,7 +209,8 @@ TELLING_OF_VERBS = frozenset({"inform", "warn", "notify", "brief"})
 # Verbs whose object is the target, said together with a preposition: "accused X of Y".
 TARGET_VERBS = frozenset(
     {"accuse", "criticise", "criticize", "praise", "blame", "compliment", "condemn", "describe", "call", "question", "credit",
-     "chide", "scold", "rebuke", "berate", "lambaste", "blast"}
+     "chide", "scold", "rebuke", "berate", "lambaste", "blast", "cite", "portray", "dismiss", "list",
+     "defend", "frame", "liken", "slam", "thank", "cast"}
 )
 # Verbs whose infinitive is the content ("vowed to fight", "urged Baku to act").
 INFINITIVE_VERBS = frozenset(
@@ -222,7 +227,7 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "criticise": frozenset({"for", "over"}),
     "criticize": frozenset({"for", "over"}),
     "praise": frozenset({"for"}),
-    "blame": frozenset({"for"}),
+    "blame": frozenset({"for", "on"}),
     "compliment": frozenset({"on"}),
     "condemn": frozenset({"for"}),
     "call": frozenset({"for", "on"}),
@@ -255,6 +260,24 @@ PREPOSITION_VERBS: dict[str, frozenset[str]] = {
     "write": frozenset({"about", "of"}),
     "vote": frozenset({"for", "against"}),
     "express": frozenset(),
+    # "cast the Clintons as part of the establishment": "cast" alone is a vote or a doubt
+    "cast": frozenset({"as"}),
+    "cite": frozenset({"as"}),
+    "portray": frozenset({"as"}),
+    "dismiss": frozenset({"as"}),
+    "list": frozenset({"as"}),
+    "defend": frozenset({"as"}),
+    "frame": frozenset({"as"}),
+    "liken": frozenset({"to"}),
+    "slam": frozenset({"for"}),
+    "thank": frozenset({"for"}),
+    "hint": frozenset({"at"}),
+    "push": frozenset({"for"}),
+    "hope": frozenset({"for"}),
+    "open": frozenset({"about"}),
+    "side": frozenset({"with"}),
+    "vouch": frozenset({"for"}),
+    "balk": frozenset({"at"}),
 }
 # Verbs that take a clause only when it is finite or has "that": "welcomed
 # Gantz to bolster ties" is not a report.
