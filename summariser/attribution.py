@@ -184,7 +184,7 @@ OBJECT_VERBS = frozenset(
     highlight underline underscore stress emphasise emphasize reaffirm reiterate express voice reject
     dismiss acknowledge admit describe oppose welcome dispute allege forecast estimate proclaim tout
     lament mention note cite state tweet credit chide scold rebuke berate lambaste echo raise affirm
-    recall declare list repeat outline articulate chant recount retweet bemoan portray dub deem
+    recall declare list repeat outline articulate chant recount retweet bemoan dub deem
     """.split()
 ) | (STANCE_VERBS - PREPOSITION_STANCE_VERBS) | frozenset({"want", "seek"})
 # ... and whose object must be a claim for it to be one ("dismissed the reports", not "the minister";
