@@ -18,6 +18,8 @@ possessor, each way a dependent attaches to it is a construction:
     prep:<p>                  a preposition with an object ("speak about X")
     noun:that, noun:to        a noun's "that" clause or infinitive ("his contention that")
     noun:<p>                  a noun's preposition ("her criticism of X")
+    object-noun:...           the same for a noun that is the object of a verb with a
+                              subject ("made statements about X", "raised questions about X")
 
 An occurrence is GOLD when the token is part of a gold cue whose attribution
 has a source and the dependent's words overlap that attribution's content
@@ -66,16 +68,20 @@ def constructions(token):
                 if obj is not None:
                     found.append((f"prep:{child.lower_}", child))
     elif token.pos_ == "NOUN":
-        if not any(c.dep_ == "poss" for c in token.children):
+        if any(c.dep_ == "poss" for c in token.children):
+            prefix = "noun"
+        elif token.dep_ == "dobj" and _is_verb(token.head) and _subject(token.head) is not None:
+            prefix = "object-noun"  # "made statements about X": the verb's subject owns them
+        else:
             return []
         for child in token.children:
             if child.dep_ in ("acl", "ccomp", "relcl") and child.i > token.i:
                 if any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
-                    found.append(("noun:that", child))
+                    found.append((f"{prefix}:that", child))
                 elif any(c.dep_ == "aux" and c.tag_ == "TO" for c in child.children):
-                    found.append(("noun:to", child))
+                    found.append((f"{prefix}:to", child))
             elif child.dep_ == "prep" and any(c.dep_ in ("pobj", "pcomp") for c in child.children):
-                found.append((f"noun:{child.lower_}", child))
+                found.append((f"{prefix}:{child.lower_}", child))
     return found
 
 
@@ -102,6 +108,8 @@ def covered(lemma: str, construction: str) -> bool:
         return lemma in at.OBJECT_VERBS | at.CLAIM_OBJECT_VERBS | at.DOCUMENT_OBJECT_VERBS
     if construction.startswith("prep:"):
         return construction[5:] in at.PREPOSITION_VERBS.get(lemma, frozenset())
+    if construction.startswith("object-noun:"):
+        return False
     if construction == "noun:that":
         return lemma in at.NOUN_CUES
     if construction == "noun:to":

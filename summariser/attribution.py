@@ -135,7 +135,7 @@ SPEECH_VERBS = frozenset(
     affirm agree announce charge dispute dismiss reject oppose welcome write signal indicate show find
     cite lament acknowledge notify remind tout predict talk speak refer encourage bark elaborate posit
     credit rail chide scold rebuke berate lambaste grouse brag blast lash echo raise invite
-    imply read discuss list outline articulate chant recount retweet bemoan portray dub deem
+    imply read list outline articulate chant recount retweet bemoan portray dub deem
     cast frame liken thank hint open
     """.split()
 )
