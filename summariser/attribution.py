@@ -162,6 +162,13 @@ COGNITION_VERBS = frozenset(
     "understand wonder know learn".split()
 )
 CUE_VERBS = SPEECH_VERBS | COGNITION_VERBS | STANCE_VERBS | INTENTION_VERBS
+# Cues only in one construction ("pushed for X", "cast X as Y", "opened up
+# about X", "declined to comment", "listed X as Y", "the letter read that");
+# elsewhere they tell an act ("pushed an attack south", "cast ballots").
+ACT_SENSE_CUES = frozenset({"push", "cast", "open", "decline", "frame", "list", "read"})
+# Verbs that report words, thoughts or a stance whatever follows them: for
+# the events finder, such a verb tells no happening.
+REPORTING_VERBS = CUE_VERBS - ACT_SENSE_CUES
 # Verbs whose noun-phrase object is the content only when the subject is a
 # document ("a poll showed Sanders ahead", not "she showed him the door").
 DOCUMENT_OBJECT_VERBS = frozenset({"show", "find", "reveal", "indicate", "suggest"})
