@@ -37,7 +37,7 @@ from .articles import Article
 from .datamodel import Event, Participant
 from .grounding import evidence_at
 from .prepass import EVENT_CUE, Sentence
-from .attribution import CUE_VERBS
+from .attribution import REPORTING_VERBS
 from .rules import TYPE_CUES
 
 # Children that make a phrase long without saying what happened. Punctuation
@@ -598,7 +598,7 @@ def _summary_tells_a_done_act_above(node: Token, summary: str) -> bool:
     words = {w.casefold().strip(",;:.") for w in summary.split()}
     return any(
         a.pos_ == "VERB" and a.tag_ in ("VBD", "VBZ", "VBP") and a.lower_ in words
-        and a.lemma_.casefold() not in CUE_VERBS | _IRREALIS_VERBS
+        and a.lemma_.casefold() not in REPORTING_VERBS | _IRREALIS_VERBS
         for a in node.ancestors
     )
 
@@ -616,7 +616,7 @@ _COMMENTING = frozenset(
 # Verbs whose object (or passive subject) is only talked about: "welcomed the
 # ceasefire", "highlighting casualties", "the attack was condemned". Not the verbs that bring one about: "called a ceasefire",
 # "announced a truce", "declared war", "agreed a deal".
-_REMARKING = (CUE_VERBS - {"call", "announce", "declare", "agree", "vote", "charge"}) | frozenset(
+_REMARKING = (REPORTING_VERBS - {"call", "announce", "declare", "agree", "vote", "charge"}) | frozenset(
     "signal mark represent regard consider view describe characterise characterize show "
     "underscore highlight".split()
 )
@@ -715,7 +715,7 @@ def _not_until(neg: Token) -> bool:
 
 
 def _reports(verb: Token) -> bool:
-    return verb.lemma_.casefold() in CUE_VERBS
+    return verb.lemma_.casefold() in REPORTING_VERBS
 
 
 # Verbs whose object lists instances of what their subject stands for: "This
@@ -911,7 +911,7 @@ def _tells_a_named_actors_act(verb: Token) -> bool:
     negated or hypothetical, no verb of saying, thinking or commenting, and a
     subject that names someone."""
     lemma = verb.lemma_.casefold()
-    if verb.pos_ != "VERB" or lemma in CUE_VERBS | _IRREALIS_VERBS | _COMMENTING | _REMARKING:
+    if verb.pos_ != "VERB" or lemma in REPORTING_VERBS | _IRREALIS_VERBS | _COMMENTING | _REMARKING:
         return False
     perfect = verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_.casefold() == "have" for c in verb.children)
     if not (verb.tag_ == "VBD" or perfect) or did_not_happen(verb):

@@ -690,3 +690,18 @@ def test_a_people_word_with_its_determiner_ends_a_summary(mentions):
     article, doc, sentences = mentions
     found = event_of_sentence(doc, sentences[7], article)
     assert found is not None and found.summary.startswith("Six Chilean soldiers were killed")
+
+
+@pytest.mark.parametrize(
+    ("line", "summary"),
+    [
+        ("Hamas pushed a new attack into the south on Monday.", "Hamas pushed a new attack into the south"),
+        ("Police listed the bombing as a terrorist attack.", "Police listed the bombing as a terrorist attack"),
+    ],
+)
+def test_a_verb_that_reports_only_in_one_construction_still_tells_an_act(line, summary) -> None:
+    """"pushed for X" and "listed X as Y" are cues of attribution; "pushed an
+    attack south" is a deed, and so is a listing done by the police."""
+    article, doc, sentences = parsed_article(f"Front Lines\n\n{line}\n")
+    found = event_of_sentence(doc, sentences[1], article)
+    assert found is not None and found.summary == summary
