@@ -20,7 +20,8 @@ Its polarity must agree with the parse: where a deed read from the same
 sentence (``deeds``) gives the opposite polarity between the same two sides,
 the deed stands and the model's stance is dropped and counted, as is one the
 words next to its target contradict ("the threat that Iran poses") and one
-held by or toward a news outlet relaying a claim.
+held by or toward a news outlet relaying a claim; two readings of one sentence
+with opposite polarities between the same sides are both dropped and counted.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always
@@ -69,6 +70,7 @@ from .questions import (
 from .rules import (
     asked_of_target, attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
 )
+from .rules import contradicted
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
     from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
@@ -607,6 +609,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     deeds = stances_from_deeds(doc, sentences, article)
     # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
     said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
+    said = _one_reading_each(said, dropped)
     stances = distinct_stances(said + deeds)
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
@@ -738,6 +741,22 @@ def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]
             kept.append(stance)
         else:
             dropped.append(Dropped(kind="stance", reason=conflict, proposed=_abbreviate(stance)))
+    return kept
+
+
+def _one_reading_each(stances: list[Stance], dropped: list[Dropped]) -> list[Stance]:
+    """Stances no other reading of the same sentence contradicts; where two give
+    opposite polarities between the same sides, both are counted and dropped
+    (a deed or the words next to the target, checked before, settle it when they can)."""
+    kept = []
+    for stance in stances:
+        other = contradicted(stance, stances)
+        if other is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the same "
+                                   f"sentence also reads '{other.polarity}' of it: the text does not say which",
+                                   proposed=_abbreviate(stance)))
     return kept
 
 
