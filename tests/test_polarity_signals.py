@@ -124,3 +124,45 @@ def test_support_of_the_one_asked_is_no_stance(sentence, dropped):
 
     found = asked_of_target(said(sentence, "Greens", "support", "Halvorsen"), sentence)
     assert (found is not None) == dropped, found
+
+
+# --------------------------------------------------------------------------
+# Topics in the sentence's own words
+# --------------------------------------------------------------------------
+
+TOPIC_SENTENCE = ("Conservative Supreme Court Justices Neil Gorsuch and Brett Kavanaugh said the state fast-tracked "
+                  "sensitive details on U.S. nuclear technologies to its allies.")
+
+
+@pytest.mark.parametrize(
+    ("topic", "kept"),
+    [
+        ("fast-tracked sensitive details on U.S.核", None),  # a character the sentence does not hold
+        ("nuclear talks with Riyadh", None),  # words the sentence does not hold
+        ("Conservative Supreme Court Justices Neil", "Conservative Supreme Court Justices"),  # cut at the cap
+        ("technology details", "technology details"),  # an inflection of the sentence's word
+        ("sensitive nuclear details for allies", "sensitive nuclear details for allies"),
+        ("U.S. nuclear technologies", "U.S. nuclear technologies"),
+    ],
+)
+def test_a_topic_is_kept_only_in_the_sentences_words(topic, kept):
+    from summariser.questions import grounded_topic
+
+    assert grounded_topic(topic, TOPIC_SENTENCE) == kept
+
+
+def test_an_ungrounded_topic_gives_the_stance_the_default_topic():
+    from summariser.articles import article_from_text
+    from summariser.prepass import split_sentences
+    from summariser.questions import QuestionContext, SpeechAct, repair_speech_act
+    from summariser.rules import stance_from
+
+    text = "Talks\n\nMoss criticised Halvorsen for selling state land to donors.\n"
+    article = article_from_text(text)
+    sentences = {s.number: s for s in split_sentences(article)}
+    ctx = QuestionContext(article=article, sentences=sentences)
+    topics = {}
+    for topic in ("state land sales核", "selling state land"):
+        act, _ = repair_speech_act(SpeechAct(sentence=1, speaker="Moss", stance="oppose", target="Halvorsen", topic=topic), ctx)
+        topics[topic] = stance_from(act, sentences[1], article).topic
+    assert topics == {"state land sales核": "relations", "selling state land": "selling state land"}
