@@ -322,10 +322,15 @@ def grounded_topic(topic: str, sentence: str) -> str | None:
     non-ASCII letter the sentence never uses (another script) is an answer not read
     from the sentence, and trimming it would leave a fragment of that answer,
     so none of it is kept. A topic cut at its length cap loses its last
-    word, which the cut may have split ("Justices Neil").
+    word when the cut may have split it or the name it begins ("Justices
+    Neil" of "Justices Neil Gorsuch"), and the linking words left dangling
+    before it ("at the borders of").
     """
     cap = SpeechStance.model_fields["topic"].metadata[0].max_length
-    topic = _whole_words(topic, cap)
+    if len(topic) >= cap and not _ends_whole(topic, sentence):
+        topic = _whole_words(topic, cap)
+        while " " in topic and topic.rsplit(" ", 1)[-1].casefold() in _LINKING_WORDS | _COMMON_WORDS:
+            topic = _whole_words(topic, len(topic))  # "drills at the borders of" ends before "of"
     folded = sentence.casefold()
     if any(c.isalpha() and not c.isascii() and c not in folded for c in topic.casefold()):
         return None
@@ -334,6 +339,12 @@ def grounded_topic(topic: str, sentence: str) -> str | None:
     if _key_words(topic) - _key_words(sentence) or short - sentence_words:
         return None
     return topic or None
+
+
+def _ends_whole(topic: str, sentence: str) -> bool:
+    """Whether a topic's last word is whole in the sentence and no name runs on after it."""
+    last = topic.split()[-1].rstrip(",;:") if topic.split() else ""
+    return bool(last) and re.search(r"(?<!\w)(?i:" + re.escape(last) + r")(?!\w)(?!\s+[A-Z])", sentence) is not None
 
 
 def _realign(item: Happening, ctx: QuestionContext) -> tuple[Happening | None, list[str]]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .articles import Article
 from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
+from .datamodel import DEFAULT_TOPIC
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
 from .lexicon import (
@@ -306,7 +307,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     return Stance(
         holder=holder,
         target=target,
-        topic=" ".join((act.topic or "").split()) or "relations",
+        topic=" ".join((act.topic or "").split()) or DEFAULT_TOPIC,
         polarity=act.stance,
         speaker=speaker if speaker.casefold() != holder.casefold() else None,
         date_text=sentence.dates[0] if sentence.dates else None,

@@ -140,6 +140,8 @@ TOPIC_SENTENCE = ("Conservative Supreme Court Justices Neil Gorsuch and Brett Ka
         ("fast-tracked sensitive details on U.S.核", None),  # a character the sentence does not hold
         ("nuclear talks with Riyadh", None),  # words the sentence does not hold
         ("Conservative Supreme Court Justices Neil", "Conservative Supreme Court Justices"),  # cut at the cap
+        ("Gorsuch and Brett Kavanaugh said the sta", "Gorsuch and Brett Kavanaugh"),  # and what dangles before the cut
+        ("the state fast-tracked sensitive details", "the state fast-tracked sensitive details"),  # at the cap, but whole
         ("technology details", "technology details"),  # an inflection of the sentence's word
         ("sensitive nuclear details for allies", "sensitive nuclear details for allies"),
         ("U.S. nuclear technologies", "U.S. nuclear technologies"),
