@@ -309,8 +309,9 @@ def _coverage(summary: str, sentence: str) -> float:
     return len(words & _key_words(sentence)) / len(words) if words else 1.0
 
 
-# Short words a topic may hold that its sentence need not ("support for Iran").
-_LINKING_WORDS = frozenset("a an the of on in to for and or by at as its his her our their".split())
+# Short words a topic may hold that its sentence need not ("support for Iran",
+# "Trump's visit": the possessive's "s" is grammar, not a word of the text).
+_LINKING_WORDS = frozenset("a an the of on in to for and or by at as its his her our their s".split())
 
 
 def grounded_topic(topic: str, sentence: str) -> str | None:
@@ -334,6 +335,7 @@ def grounded_topic(topic: str, sentence: str) -> str | None:
     folded = sentence.casefold()
     if any(c.isalpha() and not c.isascii() and c not in folded for c in topic.casefold()):
         return None
+    topic = topic.rstrip(" ,;:-")  # "Nauert," ends where the cap cut a list
     sentence_words = set(re.findall(r"[^\W_]+", folded))
     short = {w for w in re.findall(r"[^\W_]+", topic.casefold()) if len(w) < 4} - _LINKING_WORDS
     if _key_words(topic) - _key_words(sentence) or short - sentence_words:

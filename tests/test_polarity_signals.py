@@ -145,6 +145,7 @@ TOPIC_SENTENCE = ("Conservative Supreme Court Justices Neil Gorsuch and Brett Ka
         ("technology details", "technology details"),  # an inflection of the sentence's word
         ("sensitive nuclear details for allies", "sensitive nuclear details for allies"),
         ("U.S. nuclear technologies", "U.S. nuclear technologies"),
+        ("Kavanaugh's sensitive details,", "Kavanaugh's sensitive details"),  # a possessive is no word of its own
     ],
 )
 def test_a_topic_is_kept_only_in_the_sentences_words(topic, kept):
