@@ -115,6 +115,11 @@ class Event(_Model):
     evidence: Evidence
 
 
+# A stance's topic when the text gives none in its own words: a placeholder,
+# not a proposition two holders could disagree on.
+DEFAULT_TOPIC = "relations"
+
+
 class Stance(_Model):
     """Actor A's position toward B on a topic, as expressed in one article."""
 

@@ -24,6 +24,8 @@ held by or toward a news outlet relaying a claim. So is one whose holder or
 target is not who the sentence says: a target named only where the sentence
 says who the speaker is, 'support' of someone only told something, a piece
 of a longer name, a holder that is no actor or a news outlet's reporter.
+Two readings of one sentence with opposite polarities between the same sides
+are both dropped and counted.
 
 Answers cite sentence numbers and names, never copied prose, so evidence is
 the sentence's own characters (offsets from the pre-pass) and always
@@ -70,9 +72,10 @@ from .questions import (
     validating_against,
 )
 from .attribution import source_description
-from .rules import cut_off_side, support_of_the_told, target_describes_speaker
 from .rules import (
-    asked_of_target, attacked_target, distinct_stances, entities_of, unnamed_holder, event_from, overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from, target_not_spoken_of,
+    asked_of_target, attacked_target, contradicted, cut_off_side, distinct_stances, entities_of, event_from,
+    overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
+    support_of_the_told, target_describes_speaker, target_not_spoken_of, unnamed_holder,
 )
 
 try:  # instructor >= 1.11 keeps its errors under v2.core
@@ -612,6 +615,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     deeds = stances_from_deeds(doc, sentences, article)
     # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
     said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
+    said = _one_reading_each(said, dropped)
     stances = distinct_stances(said + deeds)
     statements, events, stances = (
         _grounded_only(items, article, kind, dropped)
@@ -768,12 +772,27 @@ def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]
     kept = []
     for stance in stances:
         sentence = article.text[stance.evidence.start:stance.evidence.end]
-        conflict = (polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or asked_of_target(stance, sentence)
-                    or unnamed_holder(stance))
+        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or asked_of_target(stance, sentence)
         if conflict is None:
             kept.append(stance)
         else:
             dropped.append(Dropped(kind="stance", reason=conflict, proposed=_abbreviate(stance)))
+    return kept
+
+
+def _one_reading_each(stances: list[Stance], dropped: list[Dropped]) -> list[Stance]:
+    """Stances no other reading of the same sentence contradicts; where two give
+    opposite polarities between the same sides, both are counted and dropped
+    (a deed or the words next to the target, checked before, settle it when they can)."""
+    kept = []
+    for stance in stances:
+        other = contradicted(stance, stances)
+        if other is None:
+            kept.append(stance)
+        else:
+            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the same "
+                                   f"sentence also reads '{other.polarity}' of it: the text does not say which",
+                                   proposed=_abbreviate(stance)))
     return kept
 
 

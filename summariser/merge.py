@@ -46,6 +46,7 @@ from summariser.entities import EntityResolver, normalise_text, resolve_entities
 from summariser.grounding import fold_name
 from summariser.lexicon import state_of
 from summariser.unionfind import UnionFind
+from summariser.datamodel import DEFAULT_TOPIC
 from summariser.datamodel import (
     ArticleExtraction,
     DateValue,
@@ -949,7 +950,7 @@ def _group_stances(mentions: list[_StanceMention]) -> list[_Timeline]:
         chosen = None
         for candidate in by_pair[pair][-MAX_CANDIDATES_PER_KEY:]:
             members = timelines[candidate].members[:MAX_MEMBERS_COMPARED]
-            if any(topics_match(mention.topic_key, m.topic_key) for m in members):
+            if any(topics_match(mention.topic_key, m.topic_key) for m in members) and _may_join(timelines[candidate], mention):
                 chosen = candidate
                 break
         if chosen is None:
@@ -958,6 +959,13 @@ def _group_stances(mentions: list[_StanceMention]) -> list[_Timeline]:
             by_pair[pair].append(chosen)
         timelines[chosen].members.append(mention)
     return timelines
+
+
+def _may_join(timeline: _Timeline, mention: _StanceMention) -> bool:
+    """Assertions with the default topic are on no stated matter, so a polarity
+    that differs is no change of position: such an assertion joins only a
+    timeline of its own polarity."""
+    return mention.stance.topic != DEFAULT_TOPIC or _polarities(timeline) == {mention.stance.polarity}
 
 
 def _timeline_anchor(timeline: _Timeline) -> _StanceMention:
@@ -1055,6 +1063,8 @@ PROPOSITION_MIN_SHARED = 0.5
 
 
 def _one_proposition(a: _Timeline, b: _Timeline, names: _NameWords) -> bool:
+    if DEFAULT_TOPIC in (a.members[0].stance.topic, b.members[0].stance.topic):
+        return False  # no topic in the text's words: no proposition to disagree on
     key_a, key_b = a.members[0].full_topic_key, b.members[0].full_topic_key
     if not topics_match(key_a, key_b):
         return False

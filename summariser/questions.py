@@ -30,7 +30,7 @@ from .articles import Article
 from .grounding import article_spelling, fold_name, mentions
 from .prepass import Sentence
 from .datamodel import EventType, Polarity
-from .rules import same_side, speaker_role
+from .rules import _whole_words, same_side, speaker_role
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "him", "them"}
 
@@ -162,6 +162,10 @@ def _optional_speech_act(item: SpeechAct, ctx: QuestionContext) -> tuple[dict[st
             )
     if "target" in update:
         update.update(stance=None, topic=None)
+    elif item.topic and ctx.sentences.get(item.sentence):
+        topic = grounded_topic(item.topic, ctx.sentences[item.sentence].text)
+        if topic != item.topic:
+            update["topic"] = topic
     return update, found
 
 
@@ -303,6 +307,46 @@ MOVE_COVERAGE = 0.5
 def _coverage(summary: str, sentence: str) -> float:
     words = _key_words(summary)
     return len(words & _key_words(sentence)) / len(words) if words else 1.0
+
+
+# Short words a topic may hold that its sentence need not ("support for Iran",
+# "Trump's visit": the possessive's "s" is grammar, not a word of the text).
+_LINKING_WORDS = frozenset("a an the of on in to for and or by at as its his her our their s".split())
+
+
+def grounded_topic(topic: str, sentence: str) -> str | None:
+    """A stance's topic, if it is the sentence's own words; else None (the
+    stance keeps its default topic).
+
+    The topic is the model's free text: a word the sentence does not hold (a
+    long word compared as ``_key_words`` does, so inflections agree) or a
+    non-ASCII letter the sentence never uses (another script) is an answer not read
+    from the sentence, and trimming it would leave a fragment of that answer,
+    so none of it is kept. A topic cut at its length cap loses its last
+    word when the cut may have split it or the name it begins ("Justices
+    Neil" of "Justices Neil Gorsuch"), and the linking words left dangling
+    before it ("at the borders of").
+    """
+    cap = SpeechStance.model_fields["topic"].metadata[0].max_length
+    if len(topic) >= cap and not _ends_whole(topic, sentence):
+        topic = _whole_words(topic, cap)
+        while " " in topic and topic.rsplit(" ", 1)[-1].casefold() in _LINKING_WORDS | _COMMON_WORDS:
+            topic = _whole_words(topic, len(topic))  # "drills at the borders of" ends before "of"
+    folded = sentence.casefold()
+    if any(c.isalpha() and not c.isascii() and c not in folded for c in topic.casefold()):
+        return None
+    topic = topic.rstrip(" ,;:-")  # "Nauert," ends where the cap cut a list
+    sentence_words = set(re.findall(r"[^\W_]+", folded))
+    short = {w for w in re.findall(r"[^\W_]+", topic.casefold()) if len(w) < 4} - _LINKING_WORDS
+    if _key_words(topic) - _key_words(sentence) or short - sentence_words:
+        return None
+    return topic or None
+
+
+def _ends_whole(topic: str, sentence: str) -> bool:
+    """Whether a topic's last word is whole in the sentence and no name runs on after it."""
+    last = topic.split()[-1].rstrip(",;:") if topic.split() else ""
+    return bool(last) and re.search(r"(?<!\w)(?i:" + re.escape(last) + r")(?!\w)(?!\s+[A-Z])", sentence) is not None
 
 
 def _realign(item: Happening, ctx: QuestionContext) -> tuple[Happening | None, list[str]]:

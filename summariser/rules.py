@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .articles import Article
 from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
+from .datamodel import DEFAULT_TOPIC
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
 from .lexicon import (
@@ -307,7 +308,7 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     return Stance(
         holder=holder,
         target=target,
-        topic=" ".join((act.topic or "").split()) or "relations",
+        topic=" ".join((act.topic or "").split()) or DEFAULT_TOPIC,
         polarity=act.stance,
         speaker=speaker if speaker.casefold() != holder.casefold() else None,
         date_text=sentence.dates[0] if sentence.dates else None,
@@ -348,6 +349,8 @@ def polarity_conflict(stance: Stance, sentence: str) -> str | None:
     """Why the words next to the stance's target contradict its polarity; None when they do not."""
     if stance.polarity not in ("support", "oppose"):
         return None
+    if stance.polarity == "support" and (against := _against_named(stance, sentence)):
+        return against
     against = stance.polarity == "support"
     contrary, agreeing = (_AGAINST_WORDS, _FOR_WORDS) if against else (_FOR_WORDS, _AGAINST_WORDS)
     for start, end in _mentions(stance.target, sentence):
@@ -355,6 +358,40 @@ def polarity_conflict(stance: Stance, sentence: str) -> str | None:
         found = contrary.search(near)
         if found and not agreeing.search(near):
             return f"polarity: '{stance.polarity}' of {stance.target}, but the sentence says '{found.group(0)}' next to it"
+    return None
+
+
+# Words that set whoever follows them as the one opposed: "the fight against
+# the Trump administration", "attacks by Democrats", "to harass President
+# Trump", "investigate claims the White House ...", "upend Title X", "the
+# corrupt mayor". Only words right before the name count (an article, or a
+# title or first name, between), so "joined the United States in the fight
+# against terrorism" says nothing against the United States (nor does "has
+# nothing against X").
+_AGAINST_BEFORE = re.compile(
+    r"\b(?i:(?<!not\s)(?<!nothing\s)against|attack(?:s|ed)?\s+(?:by|from)|harass\w*|upend\w*|probe\s+(?:into|of)|probing|corrupt|"
+    r"investigat\w*(?:\s+(?:into|of))?(?:\s+(?:claims?|allegations?|reports?|whether|that))?)\s+"
+    r"(?:(?i:the|a|an|his|her|their|its)\s+)?(?:[A-Z][\w.’'\-]*\s+){0,2}$"
+)
+# Words of condemnation said of the name itself: "Ellis is corrupt", "the
+# agency was unethical". Near the name but said of something else ("“The rule
+# is unethical,” said Ann Lee, president of the Clinic") they say nothing of it.
+_CONDEMNED_AFTER = re.compile(
+    r"(?:[’']s)?\s+(?:is|are|was|were|has\s+been|have\s+been)\s+(?:(?:so|deeply|utterly|totally|completely)\s+)?"
+    r"(?:corrupt|unethical|unconscionable)\b",
+    re.I,
+)
+
+
+def _against_named(stance: Stance, sentence: str) -> str | None:
+    """Why 'support' of a target is contradicted by words that name it as the
+    one opposed ("the fight against X", "attacks by X", "X is corrupt"); None otherwise."""
+    for start, end in _mentions(stance.target, sentence):
+        before = _AGAINST_BEFORE.search(sentence, max(0, start - _NEAR), start)
+        after = _CONDEMNED_AFTER.match(sentence, end)
+        if before or after:
+            words = " ".join(sentence[before.start() if before else start:after.end() if after else end].split())
+            return f"polarity: 'support' of {stance.target}, but the sentence says '{words}'"
     return None
 
 
@@ -400,7 +437,12 @@ def target_not_spoken_of(stance: Stance, words: str) -> str | None:
 
 # "urged Baku to investigate", "called on Tehran to stop": what follows asks
 # something of the target, which says nothing of support for it.
-_ASKED_OF = re.compile(r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? on|press(?:es|ed|ing)?|demand(?:s|ed|ing)? that)\s+$", re.I)
+# "ask Mueller to send", "requested the FBI to": asking, requesting and
+# imploring are demands too; an article or a title may come between.
+_ASKED_OF = re.compile(
+    r"\b(?i:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? on|press(?:es|ed|ing)?|demand(?:s|ed|ing)? that|ask(?:s|ed|ing)?|"
+    r"request(?:s|ed|ing)?|implor(?:e|es|ed|ing))\s+(?:(?i:the)\s+)?(?:[A-Z][\w.’'\-]*\s+){0,2}$"
+)
 
 
 def asked_of_target(stance: Stance, sentence: str) -> str | None:
@@ -412,7 +454,7 @@ def asked_of_target(stance: Stance, sentence: str) -> str | None:
     if stance.polarity != "support":
         return None
     for start, end in _mentions(stance.target, sentence):
-        asked = _ASKED_OF.search(sentence, max(0, start - 30), start)
+        asked = _ASKED_OF.search(sentence, max(0, start - _NEAR), start)
         if asked and re.match(r"\s+to\b", sentence[end:]):
             return f"polarity: 'support' of {stance.target}, but the sentence only asks something of it ('{asked.group(0).strip()}')"
     return None
@@ -462,10 +504,24 @@ def overruling_deed(stance: Stance, deeds: list[Stance]) -> Stance | None:
     Israel, whatever the model answered); None when the parse does not disagree.
     The parse's reading is syntactic and sure, so it wins."""
     for deed in deeds:
-        same_place = (deed.evidence.start, deed.evidence.end) == (stance.evidence.start, stance.evidence.end)
-        same_sides = fold_name(deed.holder) == fold_name(stance.holder) and fold_name(deed.target) == fold_name(stance.target)
-        if same_place and same_sides and _opposite(deed.polarity, stance.polarity):
+        if _same_sides_and_place(deed, stance) and _opposite(deed.polarity, stance.polarity):
             return deed
+    return None
+
+
+def _same_sides_and_place(a: Stance, b: Stance) -> bool:
+    same_place = (a.evidence.start, a.evidence.end) == (b.evidence.start, b.evidence.end)
+    return same_place and fold_name(a.holder) == fold_name(b.holder) and fold_name(a.target) == fold_name(b.target)
+
+
+def contradicted(stance: Stance, stances: list[Stance]) -> Stance | None:
+    """Another of ``stances`` with the opposite polarity between the same two
+    sides in the same sentence (two attributions read as 'support' and 'oppose'
+    of the same target): one sentence does not say both, and nothing tells which
+    reading is right. None when no other reading disagrees."""
+    for other in stances:
+        if other is not stance and _same_sides_and_place(other, stance) and _opposite(other.polarity, stance.polarity):
+            return other
     return None
 
 

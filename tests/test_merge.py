@@ -961,6 +961,32 @@ def test_positions_toward_one_target_on_different_propositions_are_no_dispute():
     assert d.disputes == []
 
 
+@pytest.mark.parametrize(("topic", "disputes"), [("relations", 0), ("troops on the border", 1)])
+def test_positions_without_a_topic_of_the_texts_own_are_no_dispute(topic, disputes):
+    """The default topic only says the text gave none: two holders' opposite
+    positions toward one target dispute a proposition only when there is one."""
+    from summariser.datamodel import DEFAULT_TOPIC
+
+    assert DEFAULT_TOPIC == "relations"
+    text = "Armenia backed Iran over the troops on the border. Georgia criticised Iran over the troops on the border."
+    backing, criticism = text.split(". ")
+    d = merge([article_saying("no-topic", text, stances=[
+        Stance(holder="Armenia", target="Iran", topic=topic, polarity="support", evidence=span_of(text, backing)),
+        Stance(holder="Georgia", target="Iran", topic=topic, polarity="oppose", evidence=span_of(text, criticism)),
+    ])], model="m", prompt_version="p")
+    assert len(d.disputes) == disputes
+
+
+def test_positions_without_a_topic_of_the_texts_own_make_no_change_of_position():
+    text = "Georgia backed Iran in the talks. Georgia criticised Iran after the talks. Georgia backed Iran again."
+    first, second, third = text.split(". ")
+    stances = [Stance(holder="Georgia", target="Iran", topic="relations", polarity=polarity, evidence=span_of(text, words))
+               for polarity, words in (("support", first), ("oppose", second), ("support", third))]
+    d = merge([article_saying("no-topic", text, stances=stances)], model="m", prompt_version="p")
+    assert sorted([a.polarity for a in t.assertions] for t in d.stances) == [["oppose"], ["support", "support"]]
+    assert not any(t.changed for t in d.stances)
+
+
 # --------------------------------------------------------------------------
 # IDs that do not move
 # --------------------------------------------------------------------------
