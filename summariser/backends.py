@@ -501,6 +501,28 @@ class ReplayTransport(httpx2.BaseTransport):
         return httpx2.Response(record.get("status", 200), json=record["response"], request=request)
 
 
+class RecordedFirstTransport(httpx2.BaseTransport):
+    """Answers a recorded request from its recording and passes every other one on.
+
+    After a change that adds or alters a few questions, a run over a recorded
+    corpus asks the model only those (and, with --record, saves them), instead
+    of every question again: the same request gets the same answer either way.
+    """
+
+    def __init__(self, directory: Path, inner: httpx2.BaseTransport):
+        self.replay = ReplayTransport(directory)
+        self.inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        if (self.replay.directory / f"{request_key(body)}.json").is_file():
+            return self.replay.handle_request(request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 # --------------------------------------------------------------------------
 # Compact answers from the embedded server
 # --------------------------------------------------------------------------
@@ -596,6 +618,8 @@ class BackendOptions:
     attempts: int = 3
     timeout: float = DEFAULT_TIMEOUT
     record_dir: Path | None = None
+    # Answers recorded here are served first; only the requests they lack reach the model.
+    recorded_first: Path | None = None
     concurrency: int | None = None  # requests in flight at once, across all articles [default: the backend's]
     max_rpm: float | None = None  # request starts per minute, for paid APIs' rate limits
 
@@ -656,6 +680,8 @@ class Backend:
                 transport: httpx2.BaseTransport = self._base_transport()
                 if self.options.record_dir is not None:
                     transport = RecordingTransport(transport, self.options.record_dir)
+                if self.options.recorded_first is not None:
+                    transport = RecordedFirstTransport(self.options.recorded_first, transport)
                 transport = MeteringTransport(transport, self.meter)
                 transport = GateTransport(transport, self._slots, self.cancelled, self._limiter, self.options.timeout)
                 transport = RetryTransport(transport, attempts=self.options.attempts, cancelled=self.cancelled)

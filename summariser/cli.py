@@ -76,10 +76,15 @@ def choose_backend(
     verbose: bool,
     concurrency: int | None = None,
     max_rpm: float | None = None,
+    ask_unrecorded: bool = False,
 ) -> Backend:
     """Which model to talk to: replay files, an endpoint, or the embedded model (the default)."""
     options = BackendOptions(attempts=attempts, timeout=timeout, record_dir=record, concurrency=concurrency, max_rpm=max_rpm)
-    if replay is not None:
+    if ask_unrecorded and replay is None:
+        raise _fail("--ask-unrecorded goes with --replay DIR: the recordings to answer from first")
+    if replay is not None and ask_unrecorded:
+        options.recorded_first = replay
+    elif replay is not None:
         return ReplayBackend(replay, model or "qwen2.5-coder-1.5b", options)
     if model_path is not None or local or not (base_url or api_key):
         from .embedded import DEFAULT_MODEL
@@ -199,6 +204,10 @@ def run_command(
     threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads for the embedded model \\[default: all cores]."),
     replay: Optional[Path] = typer.Option(None, "--replay", help="Answer from recorded responses in this folder (tests)."),
     record: Optional[Path] = typer.Option(None, "--record", help="Save every model exchange into this folder."),
+    ask_unrecorded: bool = typer.Option(
+        False, "--ask-unrecorded",
+        help="With --replay: ask the model (embedded, or --base-url) what the recordings lack, instead of failing "
+             "the article; add --record DIR to save those answers."),
     column: list[str] = typer.Option(
         [], "--column", metavar="FIELD=COLUMN",
         help="Which corpus column holds a field (text, id, title, outlet, published, url), e.g. --column text=body."),
@@ -233,7 +242,7 @@ def run_command(
     backend = choose_backend(
         base_url=base_url, api_key=api_key, model=model, model_path=model_path, local=local, replay=replay,
         record=record, threads=threads, attempts=http_attempts, timeout=timeout, say=progress.say, verbose=verbose,
-        concurrency=concurrency, max_rpm=max_rpm,
+        concurrency=concurrency, max_rpm=max_rpm, ask_unrecorded=ask_unrecorded,
     )
     try:
         columns = Columns.parse(column)

@@ -13,6 +13,7 @@ from typing import Callable
 import httpx2
 import openai
 import pytest
+import typer
 
 from summariser.backends import (
     BackendOptions,
@@ -317,6 +318,41 @@ def test_endpoint_records_and_replay_backend_answers_offline(tmp_path: Path) -> 
             ask(replay, "Who spoke first?")
         assert "replay_miss" in str(info.value)
     assert script.calls == 1
+
+
+def test_recorded_first_asks_the_model_only_what_the_recordings_lack(tmp_path: Path) -> None:
+    recorded, fresh = tmp_path / "recorded", tmp_path / "fresh"
+    with MockEndpoint(Script(ok(content="Aliyev")), recorded) as live:
+        assert ask(live, "Who spoke?") == "Aliyev"
+
+    script = Script(ok(content="Pezeshkian"))
+    with MockEndpoint(script, fresh) as mixed:
+        mixed.options.recorded_first = recorded
+        assert ask(mixed, "Who spoke?") == "Aliyev"  # from the recording: the model is not asked
+        assert script.calls == 0
+        assert ask(mixed, "Who spoke first?") == "Pezeshkian"  # not recorded: the model answers
+        assert script.calls == 1
+    # What the model answered is recorded, so a strict replay now has both.
+    with ReplayBackend(fresh, "tiny") as replay:
+        assert ask(replay, "Who spoke first?") == "Pezeshkian"
+
+
+def test_ask_unrecorded_needs_replay() -> None:
+    from summariser.cli import choose_backend
+
+    with pytest.raises(typer.Exit):
+        choose_backend(base_url=None, api_key=None, model=None, model_path=None, local=False, replay=None, record=None,
+                       threads=None, attempts=1, timeout=30, say=print, verbose=False, ask_unrecorded=True)
+
+
+def test_ask_unrecorded_builds_a_live_backend_that_replays_first(tmp_path: Path) -> None:
+    from summariser.cli import choose_backend
+
+    backend = choose_backend(base_url="http://model.test/v1", api_key=None, model="tiny", model_path=None, local=False,
+                             replay=tmp_path, record=None, threads=None, attempts=1, timeout=30, say=print,
+                             verbose=False, ask_unrecorded=True)
+    assert isinstance(backend, EndpointBackend)
+    assert backend.options.recorded_first == tmp_path
 
 
 # --------------------------------------------------------------------------
