@@ -99,6 +99,55 @@ def same_side(actor: str, speaker: str, role: str | None) -> bool:
     return side.casefold() in (folded, (state_of(normalise_text(actor)) or "").casefold())
 
 
+# A party and the words that name it or one of its members.
+_PARTY_WORDS = {"democrat": "Democrats", "democrats": "Democrats", "democratic": "Democrats",
+                "republican": "Republicans", "republicans": "Republicans", "gop": "Republicans"}
+_PARTY_TAGS = {"d": "Democrats", "r": "Republicans"}
+
+
+def party_named(actor: str) -> str | None:
+    """The party an actor's name names ("House Democrats", "the GOP", "Republican"), else None."""
+    parties = {_PARTY_WORDS[w] for w in re.findall(r"[a-z]+", actor.casefold()) if w in _PARTY_WORDS}
+    return parties.pop() if len(parties) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _party_patterns(surname: str) -> tuple[re.Pattern[str], ...]:
+    name = re.escape(surname) + r"\b"
+    return (
+        # "Republican Sen. Lindsey Graham", "Democratic House Leader Nancy Pelosi"
+        re.compile(r"\b(Democratic|Republican|Democrat)[^\S\n]+(?:[A-Z][\w.]*[^\S\n]+){0,4}" + name),
+        # "Rep. Jim Banks, R-Ind.", "Sen. Mark Begich (D-Alaska)"
+        re.compile(r"\b" + name + r",?[^\S\n]*\(?([RD])-[A-Z][A-Za-z.]*"),
+        # "Sandy Levin of Michigan, the top Democrat on ...", "Smith, a Republican"
+        re.compile(r"\b" + name + r"(?:[^\S\n]+of[^\S\n]+[A-Z]\w+)?,[^\S\n]+(?:a|an|the)[^\S\n]+(?:[\w-]+[^\S\n]+){0,3}?"
+                   r"(Democrat|Republican)\b"),
+    )
+
+
+def speaker_party(text: str, speaker: str) -> str | None:
+    """The party the article says a speaker belongs to, from the words at their
+    name ("Republican Sen. Graham", "Banks, R-Ind.", "Levin, the top Democrat");
+    None when it says none, or more than one."""
+    surname = plain_name(speaker).strip().split()[-1] if plain_name(speaker).strip() else ""
+    if len(surname) < 3:
+        return None
+    text = plain_article(text)
+    found = set()
+    for start, end in _lines_holding(text, surname):
+        for pattern in _party_patterns(surname):
+            for match in pattern.finditer(text, start, end):
+                word = match.group(1).casefold()
+                found.add(_PARTY_TAGS.get(word) or _PARTY_WORDS[word])
+    return found.pop() if len(found) == 1 else None
+
+
+def same_party(actor: str, speaker: str, text: str) -> bool:
+    """Whether ``actor`` is the party the article says the speaker belongs to."""
+    party = party_named(actor)
+    return party is not None and party == speaker_party(text, speaker)
+
+
 # In "ambassador to Israel" or "envoy for Iran" the state is the posting, not
 # the side the speaker speaks for.
 _POSTING = re.compile(r"\b(?:to|for|in|at|on)\s+(?:the\s+)?(?:[A-Z][\w\-’']*\s*)+", re.I)
@@ -299,6 +348,9 @@ def stance_from(act: SpeechAct, sentence: Sentence, article: Article) -> Stance 
     role = speaker_role(article.text, speaker)
     target = _clean_name(act.target) or addressee_in(sentence.text, speaker)
     if target is None or same_side(target, speaker, role):
+        return None
+    # A member's 'support' of their own party says nothing; criticism of it does.
+    if act.stance == "support" and same_party(target, speaker, article.text):
         return None
     # A demonym or a capital stands for its state ("Iranian", "Tel Aviv").
     target = side_named(normalise_text(target)) or target
