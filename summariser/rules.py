@@ -422,6 +422,7 @@ def polarity_conflict(stance: Stance, sentence: str) -> str | None:
 # nothing against X").
 _AGAINST_BEFORE = re.compile(
     r"\b(?i:(?<!not\s)(?<!nothing\s)against|attack(?:s|ed)?\s+(?:by|from)|harass\w*|upend\w*|probe\s+(?:into|of)|probing|corrupt|"
+    r"impeach(?:es|ed|ing)?|impeachment\s+of|"
     r"investigat\w*(?:\s+(?:into|of))?(?:\s+(?:claims?|allegations?|reports?|whether|that))?)\s+"
     r"(?:(?i:the|a|an|his|her|their|its)\s+)?(?:[A-Z][\w.’'\-]*\s+){0,2}$"
 )
@@ -435,12 +436,24 @@ _CONDEMNED_AFTER = re.compile(
 )
 
 
+# "called for Obama's impeachment", "demanded the senator's resignation": asking
+# for someone's removal is against them.
+_DEMANDING_BEFORE = re.compile(
+    r"\b(?i:call(?:s|ed|ing)?\s+for|demand(?:s|ed|ing)?|push(?:es|ed|ing)?\s+for|urg(?:e|es|ed|ing))\s+"
+    r"(?:(?i:the)\s+)?(?:[A-Z][\w.’'\-]*\s+){0,2}$"
+)
+_REMOVAL_AFTER = re.compile(r"[’']s\s+(?:impeachment|ouster|removal|resignation|indictment|arrest|firing|prosecution)\b", re.I)
+
+
 def _against_named(stance: Stance, sentence: str) -> str | None:
     """Why 'support' of a target is contradicted by words that name it as the
     one opposed ("the fight against X", "attacks by X", "X is corrupt"); None otherwise."""
     for start, end in _mentions(stance.target, sentence):
         before = _AGAINST_BEFORE.search(sentence, max(0, start - _NEAR), start)
         after = _CONDEMNED_AFTER.match(sentence, end)
+        if before is None and after is None and _REMOVAL_AFTER.match(sentence, end):
+            before = _DEMANDING_BEFORE.search(sentence, max(0, start - _NEAR), start)
+            after = _REMOVAL_AFTER.match(sentence, end) if before else None
         if before or after:
             words = " ".join(sentence[before.start() if before else start:after.end() if after else end].split())
             return f"polarity: 'support' of {stance.target}, but the sentence says '{words}'"

@@ -73,18 +73,22 @@ def test_where_the_parse_settles_the_polarity_the_reading_that_agrees_stands():
         ("Moss called for a probe into Halvorsen over the land sales.", "Halvorsen", True),
         ("Moss said the corrupt Halvorsen government had to go.", "Halvorsen", True),
         ("Moss said Halvorsen was deeply corrupt.", "Halvorsen", True),
+        ("Moss has called for Governor Halvorsen's impeachment, her campaign said.", "Halvorsen", True),
+        ("Moss said it was time to impeach Halvorsen.", "Halvorsen", True),
+        ("Moss demanded Governor Halvorsen’s resignation over the land sales.", "Halvorsen", True),
         # Of the same shape, but the target is not the one opposed: kept.
         ("Moss praised Varga for standing against Halvorsen.", "Varga", False),
         ("Britain will stand with the United States in the fight against terrorism, the minister said.",
          "United States", False),
         ("Moss said the investigation by Halvorsen was thorough.", "Halvorsen", False),
         ("Moss said she had nothing against Halvorsen and would vote for him.", "Halvorsen", False),
+        ("Moss accepted Halvorsen's resignation with regret.", "Halvorsen", False),
         ("“The rule is unconscionable and unethical,” said Dr. Ann Lee, president of the Rivers Clinic.",
          "Rivers Clinic", False),
     ],
     ids=["fight against", "attacks by", "investigate claims", "harass", "upend", "probe into", "corrupt before",
-         "corrupt after", "praised for standing against another", "fight against terrorism beside an ally",
-         "investigation by the target", "nothing against", "condemnation of something else"],
+         "corrupt after", "called for impeachment", "impeach", "demanded resignation", "praised for standing against another", "fight against terrorism beside an ally",
+         "investigation by the target", "nothing against", "resignation accepted", "condemnation of something else"],
 )
 def test_support_of_the_one_the_words_oppose_is_a_conflict(sentence, target, dropped):
     from summariser.rules import polarity_conflict
