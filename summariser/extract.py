@@ -52,7 +52,7 @@ from pydantic import BaseModel, ValidationError
 from .articles import Article
 from .backends import UNUSABLE_ANSWER, Backend, BackendError, Cancelled, Meter, counting_calls
 from .entities import normalise_text
-from .grounding import is_grounded
+from .grounding import fold_name, is_grounded
 from .deeds import stances_from_deeds
 from .happenings import checked_event, events_left_out, is_a_name
 from .nlp import parse
@@ -611,7 +611,8 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()}, told=events)
     said = _spoken_of(_sides_as_written([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article))
-                                         is not None], doc, article, dropped), article, dropped)
+                                         is not None], doc, article, dropped),
+                      [(c, a.speaker) for c, a in spoken.values()], article, dropped)
     deeds = stances_from_deeds(doc, sentences, article)
     # The words near a target check the model's polarity; a deed's is read from the syntax that links the two.
     said = _words_agree(_parse_agrees(_held_by_actors(said, article, dropped), deeds, dropped), article, dropped)
@@ -693,13 +694,32 @@ def _stance_targets(candidate: SpeechCandidate, article: Article) -> tuple[str, 
     return tuple(t for t in candidate.targets if not same_side(t, candidate.speaker, role))
 
 
-def _spoken_of(said: list[tuple[SpeechCandidate, Stance]], article: Article, dropped: list[Dropped]) -> list[Stance]:
-    """Stances toward someone their statement speaks of or to; the others are counted."""
+def _own_words(candidate: SpeechCandidate, speaker: str, statements: list[tuple[SpeechCandidate, str]], text: str) -> str:
+    """The words of a statement from its cue to the end of what was said, with
+    what someone else is reported in them to have said blanked out: in "he
+    noted that while US negotiators had claimed X, ...", the negotiators' claim
+    and its source are theirs, so a position read from it is not his."""
+    cue, content = candidate.attribution.cue, candidate.attribution.content
+    start, end = min(cue.start, content.start), max(cue.end, content.end)
+    chars = list(text[start:end])
+    for inner, inner_speaker in statements:
+        a = inner.attribution
+        if inner is candidate or fold_name(inner_speaker) == fold_name(speaker):
+            continue
+        first = min(a.cue.start, a.content.start, a.source.start if a.source else a.cue.start)
+        last = max(a.cue.end, a.content.end)
+        if start <= first and last <= end and (first, last) != (start, end):
+            chars[first - start:last - start] = " " * (last - first)
+    return "".join(chars)
+
+
+def _spoken_of(said: list[tuple[SpeechCandidate, Stance]], statements: list[tuple[SpeechCandidate, str]],
+               article: Article, dropped: list[Dropped]) -> list[Stance]:
+    """Stances toward someone their statement speaks of or to, in its own words; the others are counted."""
     kept = []
     for candidate, stance in said:
-        cue, content = candidate.attribution.cue, candidate.attribution.content
-        words = article.text[min(cue.start, content.start):max(cue.end, content.end)]
-        reason = target_not_spoken_of(stance, words)
+        speaker = stance.speaker or stance.holder
+        reason = target_not_spoken_of(stance, _own_words(candidate, speaker, statements, article.text))
         if reason is None:
             kept.append(stance)
         else:

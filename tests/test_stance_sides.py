@@ -261,3 +261,41 @@ def test_in_a_run_only_stances_between_the_sides_the_sentences_name_are_kept(tmp
     for words in expected:
         assert sum(words in r for r in reasons) == 1, (words, reasons)
     assert len(reasons) == len(expected), reasons
+
+
+# --------------------------------------------------------------------------
+# A target named only in what someone else is reported to have said
+# --------------------------------------------------------------------------
+
+
+def spoken_of(sentence: str, speaker: str, polarity: str, target: str):
+    """(kept, dropped reasons) for a stance read from the sentence's first (outer)
+    attribution, with every attribution in it answered as a statement."""
+    from summariser.extract import _spoken_of
+
+    article = article_from_text("News\n\n" + sentence + "\n")
+    doc = parse(article.text)
+    candidates = speech_candidates(doc, split_sentences(article, doc))
+    outer = min(candidates, key=lambda c: c.attribution.cue.start)
+    stance = stance_from(SpeechAct(sentence=1, speaker=speaker, stance=polarity, target=target), outer.sentence, article)
+    assert stance is not None
+    statements = [(c, c.speaker or speaker) for c in candidates]
+    dropped = []
+    kept = _spoken_of([(outer, stance)], statements, article, dropped)
+    return kept, [d.reason for d in dropped], len(candidates)
+
+
+def test_a_target_named_only_in_anothers_reported_words_is_not_the_speakers():
+    kept, reasons, found = spoken_of(
+        "Aliyev said that Turkish officials had claimed Greece would not act without Turkish approval.",
+        "Aliyev", "support", "Turkey")
+    assert found == 2  # Aliyev's statement, and the officials' claim inside it
+    assert kept == [] and len(reasons) == 1 and "Turkey is not named in what was said" in reasons[0], reasons
+
+
+def test_a_target_the_speaker_names_in_their_own_words_is_kept():
+    kept, reasons, found = spoken_of(
+        "Aliyev said that Turkey had always backed Baku, while Greek officials claimed that Ankara had wavered.",
+        "Aliyev", "support", "Turkey")
+    assert found == 2
+    assert [s.target for s in kept] == ["Turkey"] and reasons == []
