@@ -704,7 +704,8 @@ def _own_words(candidate: SpeechCandidate, speaker: str, statements: list[tuple[
     chars = list(text[start:end])
     for inner, inner_speaker in statements:
         a = inner.attribution
-        if inner is candidate or fold_name(inner_speaker) == fold_name(speaker):
+        # A pronoun source ("Democrats say they will accuse X") may be the speaker again.
+        if inner is candidate or a.source_kind in ("pronoun", "none") or fold_name(inner_speaker) == fold_name(speaker):
             continue
         first = min(a.cue.start, a.content.start, a.source.start if a.source else a.cue.start)
         last = max(a.cue.end, a.content.end)
