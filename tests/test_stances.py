@@ -227,7 +227,7 @@ def test_of_two_statements_in_one_sentence_only_the_one_naming_the_target_gives_
                                       else "support", target="Greece"), c.sentence, article)) for c in candidates]
     assert all(s is not None for _, s in said)
     dropped = []
-    kept = _spoken_of(said, article, dropped)
+    kept = _spoken_of(said, [(c, "minister") for c in candidates], article, dropped)
     assert [s.polarity for s in kept] == ["deny"]
     assert len(dropped) == 1 and "Greece is not named" in dropped[0].reason
 
