@@ -74,7 +74,7 @@ from .questions import (
 from .attribution import source_description
 from .rules import (
     asked_of_target, attacked_target, contradicted, cut_off_side, distinct_stances, entities_of, event_from,
-    overruling_deed, polarity_conflict, relaying_outlet, same_side, speaker_role, stance_from, statement_from,
+    overruling_deed, polarity_conflict, relaying_outlet, said_nothing, same_side, speaker_role, stance_from, statement_from,
     support_of_the_told, target_describes_speaker, target_not_spoken_of, unnamed_holder,
 )
 
@@ -793,7 +793,8 @@ def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]
     kept = []
     for stance in stances:
         sentence = article.text[stance.evidence.start:stance.evidence.end]
-        conflict = polarity_conflict(stance, sentence) or attacked_target(stance, sentence) or asked_of_target(stance, sentence)
+        conflict = (polarity_conflict(stance, sentence) or attacked_target(stance, sentence)
+                    or asked_of_target(stance, sentence) or said_nothing(stance, sentence))
         if conflict is None:
             kept.append(stance)
         else:

@@ -460,6 +460,21 @@ def _against_named(stance: Stance, sentence: str) -> str | None:
     return None
 
 
+# "declined to comment on a report in X": saying nothing takes no position.
+_NO_COMMENT = re.compile(r"\b(?:declin\w*|refus\w*|would\s+not|did\s+not)\s+(?:immediately\s+)?(?:to\s+)?"
+                         r"(?:comment|discuss|confirm|elaborate|respond|say\s+more)\b", re.I)
+
+
+def said_nothing(stance: Stance, sentence: str) -> str | None:
+    """Why a stance read from a sentence whose speaker declined to comment is
+    none: whatever the words near the target, nothing was said of it. None
+    when the sentence says more than that (another verb of saying)."""
+    found = _NO_COMMENT.search(sentence)
+    if found is None or re.search(r"\b(?:said|says|told|added|argued|called)\b", sentence[:found.start()] + sentence[found.end():]):
+        return None
+    return f"polarity: '{stance.polarity}' of {stance.target}, but the speaker only '{found.group(0)}'"
+
+
 # "to attack", "targeting": the words before the one attacked.
 _ATTACKING = re.compile(r"\b(?:to\s+(?:attack|strike|target|bomb|hit)|attacking|targeting|striking|bombing)\b", re.I)
 _DENIED = re.compile(r"\b(?:not|never|no|nor|refus\w*|prevent\w*)\b", re.I)

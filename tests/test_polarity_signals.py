@@ -173,3 +173,22 @@ def test_an_ungrounded_topic_gives_the_stance_the_default_topic():
         act, _ = repair_speech_act(SpeechAct(sentence=1, speaker="Moss", stance="oppose", target="Halvorsen", topic=topic), ctx)
         topics[topic] = stance_from(act, sentences[1], article).topic
     assert topics == {"state land sales核": "relations", "selling state land": "selling state land"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dropped"),
+    [
+        ("He declined to comment on a report in The Harbor Ledger that Moss had left the country.", True),
+        ("A spokesman for Moss did not immediately respond to the Harbor Ledger.", True),
+        ("Moss refused to discuss the Harbor Ledger report.", True),
+        # More was said than no comment: the words decide.
+        ("He declined to comment on the timing, but said the Harbor Ledger report was false.", False),
+        ("Moss told the Harbor Ledger that the report was false.", False),
+    ],
+    ids=["declined to comment", "did not respond", "refused to discuss", "declined but said", "told"],
+)
+def test_declining_to_comment_takes_no_position(sentence, dropped):
+    from summariser.rules import said_nothing
+
+    found = said_nothing(said(sentence, "Moss", "deny", "Harbor Ledger"), sentence)
+    assert (found is not None) == dropped, found
