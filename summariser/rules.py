@@ -18,15 +18,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .articles import Article
-from .datamodel import Entity, EntityType, Event, Participant, Stance, Statement
-from .datamodel import DEFAULT_TOPIC
+from .datamodel import DEFAULT_TOPIC, Entity, EntityType, Event, Participant, Stance, Statement
 from .entities import normalise_text
 from .grounding import evidence_at, fold_name, plain_article, plain_name
 from .lexicon import (
-    ROLE_WORDS, TITLE_PHRASES, looks_like_personal_name, names_a_news_outlet, names_an_organisation, side_named, state_of,
+    GOVERNMENT_WORDS, ROLE_WORDS, TITLE_PHRASES, looks_like_personal_name, names_a_news_outlet, names_an_organisation,
+    side_named, state_of,
 )
 from .prepass import DATE_EXPRESSION
-from .lexicon import GOVERNMENT_WORDS
 
 if TYPE_CHECKING:  # the answers' types; questions.py imports these rules
     from .prepass import Sentence, SpeechCandidate
