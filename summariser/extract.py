@@ -71,7 +71,7 @@ from .questions import (
     speech_question,
     validating_against,
 )
-from .attribution import source_description
+from .attribution import find_quotes, source_description
 from .rules import (
     asked_of_target, attacked_target, contradicted, cut_off_side, distinct_stances, entities_of, event_from,
     overruling_deed, polarity_conflict, relaying_outlet, said_nothing, same_side, speaker_role, stance_from, statement_from,
@@ -610,6 +610,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()}, told=events)
+    events = _one_event_each(_not_quoted(events, doc, article, dropped), dropped)
     said = _spoken_of(_sides_as_written([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article))
                                          is not None], doc, article, dropped),
                       [(c, a.speaker) for c, a in spoken.values()], article, dropped)
@@ -648,6 +649,53 @@ def _checked_events(
         else:
             kept.append(event)
     return kept
+
+
+def _not_quoted(events: list[Event], doc: Doc, article: Article, dropped: list[Dropped]) -> list[Event]:
+    """Events the article reports. One whose words are all inside a quotation
+    and not told as past ("“I am going to respond,” he said", "“If you shoot it
+    down ...”", "“Why do I have to sign?”") is what someone said may or should
+    happen, kept as their statement: counted, not an event. A quoted account
+    of what happened ("“There was an explosion,” she said") stays."""
+    quotes = find_quotes(article.text)
+    kept = []
+    for event in events:
+        found = article.text.find(event.summary, event.evidence.start, event.evidence.end)
+        inside = found >= 0 and any(q.inner_start <= found and found + len(event.summary) <= q.inner_end for q in quotes)
+        words = doc.char_span(found, found + len(event.summary), alignment_mode="expand") if inside else None
+        if words is not None and not _told_as_past(words):
+            dropped.append(Dropped(kind="event", reason="summary: words inside a quotation that tell no past happening "
+                                   "(what someone said may or should happen)", proposed=_abbreviate(event)))
+        else:
+            kept.append(event)
+    return kept
+
+
+def _told_as_past(words) -> bool:
+    """Whether words tell something as done: a past verb, with no modal ("will
+    be fired") and no condition ("if you shoot") or question."""
+    if any(t.tag_ == "MD" or t.lower_ in ("if", "unless", "why", "whether") for t in words):
+        return False
+    return any(t.tag_ in ("VBD", "VBN") for t in words)
+
+
+def _one_event_each(events: list[Event], dropped: list[Dropped]) -> list[Event]:
+    """One event per sentence and summary: two answers that the rules turn into
+    the same words are one happening; the one that says most (a date, a place,
+    participants) is kept, the other counted."""
+    def says_most(event: Event) -> tuple:
+        return (event.date_text is None, event.place is None, -len(event.participants), _item_order(event))
+
+    best: dict[tuple[int, int, str], Event] = {}
+    for event in sorted(events, key=says_most):
+        key = (event.evidence.start, event.evidence.end, normalise_text(event.summary))
+        if key in best:
+            dropped.append(Dropped(kind="event", reason="the same happening as another event of its sentence",
+                                   proposed=_abbreviate(event)))
+        else:
+            best[key] = event
+    return [event for event in events if best.get((event.evidence.start, event.evidence.end,
+                                                    normalise_text(event.summary))) is event]
 
 
 def _statement_act(

@@ -1,0 +1,70 @@
+"""Events the article reports, once each: a quotation that tells no past
+happening is someone's words, and two answers the rules turn into the same
+words in one sentence are one happening."""
+
+from __future__ import annotations
+
+import pytest
+
+from summariser.articles import article_from_text
+from summariser.datamodel import Event, Participant
+from summariser.extract import _not_quoted, _one_event_each
+from summariser.grounding import evidence_at
+from summariser.nlp import parse
+
+TEXT = (
+    "Harbor Blast\n"
+    "\n"
+    "\"There was an explosion and I thought it was a car crash,\" said one resident.\n"  # a quoted account: kept
+    "He said: \"I am going to make an immediate response to the attack.\"\n"  # a promise: not an event
+    "\"If you shoot it down, it could fall on the crowd,\" the officer warned.\n"  # a condition
+    "Police said the blast damaged three buildings on Monday.\n"  # no quotation at all
+)
+
+
+@pytest.fixture(scope="module")
+def article_and_doc():
+    article = article_from_text(TEXT)
+    return article, parse(article.text)
+
+
+def event_of(article, words: str, **fields) -> Event:
+    start = article.text.index(words)
+    line_start = article.text.rfind("\n", 0, start) + 1
+    line_end = article.text.index("\n", start)
+    return Event(summary=words, event_type=fields.pop("event_type", "attack"),
+                 evidence=evidence_at(article.text, line_start, line_end), **fields)
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        ("There was an explosion", True),
+        ("I am going to make an immediate response to the attack", False),
+        ("If you shoot it down", False),
+        ("the blast damaged three buildings", True),
+    ],
+    ids=["quoted account of the past", "quoted promise", "quoted condition", "not quoted"],
+)
+def test_a_quotation_that_tells_no_past_happening_is_no_event(article_and_doc, words, kept):
+    article, doc = article_and_doc
+    dropped = []
+    found = _not_quoted([event_of(article, words)], doc, article, dropped)
+    assert (found != []) == kept
+    assert len(dropped) == (0 if kept else 1)
+    if not kept:
+        assert dropped[0].kind == "event" and "quotation" in dropped[0].reason
+
+
+def test_one_event_per_sentence_and_summary_keeping_the_one_that_says_most(article_and_doc):
+    article, _ = article_and_doc
+    bare = event_of(article, "the blast damaged three buildings")
+    dated = event_of(article, "the blast damaged three buildings", date_text="on Monday",
+                     participants=[Participant(name="Police", role="agent")])
+    other = event_of(article, "There was an explosion")
+    dropped = []
+    kept = _one_event_each([bare, other, dated], dropped)
+    assert kept == [other, dated]  # in the order given, the fuller of the two alike
+    assert len(dropped) == 1 and dropped[0].reason == "the same happening as another event of its sentence"
+    assert _one_event_each([bare, other], []) == [bare, other]  # different words: both stand
+    assert TEXT[dated.evidence.start:dated.evidence.end] == dated.evidence.text
