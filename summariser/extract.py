@@ -660,15 +660,34 @@ def _not_quoted(events: list[Event], doc: Doc, article: Article, dropped: list[D
     quotes = find_quotes(article.text)
     kept = []
     for event in events:
-        found = article.text.find(event.summary, event.evidence.start, event.evidence.end)
-        inside = found >= 0 and any(q.inner_start <= found and found + len(event.summary) <= q.inner_end for q in quotes)
-        words = doc.char_span(found, found + len(event.summary), alignment_mode="expand") if inside else None
+        words = _quoted_words(event, quotes, doc)
         if words is not None and not _told_as_past(words):
             dropped.append(Dropped(kind="event", reason="summary: words inside a quotation that tell no past happening "
                                    "(what someone said may or should happen)", proposed=_abbreviate(event)))
         else:
             kept.append(event)
     return kept
+
+
+def _quoted_words(event: Event, quotes: list, doc: Doc) -> list | None:
+    """The tokens of an event's summary when they are all inside a quotation of
+    its sentence (the summary as written there, else its words found in the
+    quoted parts and not all outside them); None when the article says it."""
+    start, end = event.evidence.start, event.evidence.end
+    inner = [q for q in quotes if start <= q.inner_start and q.inner_end <= end]
+    if not inner:
+        return None
+    found = doc.text.find(event.summary, start, end)
+    if found >= 0:
+        if not any(q.inner_start <= found and found + len(event.summary) <= q.inner_end for q in inner):
+            return None
+        return list(doc.char_span(found, found + len(event.summary), alignment_mode="expand") or [])
+    wanted = {w.casefold() for w in re.findall(r"[\w’'-]{3,}", event.summary)}
+    quoted = [t for q in inner for t in doc.char_span(q.inner_start, q.inner_end, alignment_mode="expand") or []]
+    outside = {t.lower_ for t in doc.char_span(start, end, alignment_mode="expand") or []} - {t.lower_ for t in quoted}
+    if not wanted or not wanted <= {t.lower_ for t in quoted} or wanted <= outside:
+        return None
+    return [t for t in quoted if t.lower_ in wanted]
 
 
 def _told_as_past(words) -> bool:

@@ -19,6 +19,7 @@ TEXT = (
     "He said: \"I am going to make an immediate response to the attack.\"\n"  # a promise: not an event
     "\"If you shoot it down, it could fall on the crowd,\" the officer warned.\n"  # a condition
     "Police said the blast damaged three buildings on Monday.\n"  # no quotation at all
+    "\"The city deserves a port that meets the highest standards,\" the mayor said.\n"  # a wish, words rearranged
 )
 
 
@@ -54,6 +55,17 @@ def test_a_quotation_that_tells_no_past_happening_is_no_event(article_and_doc, w
     assert len(dropped) == (0 if kept else 1)
     if not kept:
         assert dropped[0].kind == "event" and "quotation" in dropped[0].reason
+
+
+def test_a_summary_in_other_words_is_checked_against_the_quotation_it_comes_from(article_and_doc):
+    article, doc = article_and_doc
+    wish = event_of(article, "the highest standards", event_type="other").model_copy(
+        update={"summary": "a port meets the highest standards"})  # the model's wording, not the article's
+    dropped = []
+    assert _not_quoted([wish], doc, article, dropped) == [] and len(dropped) == 1
+    said_outside = event_of(article, "the blast damaged three buildings").model_copy(
+        update={"summary": "the blast damaged buildings"})
+    assert _not_quoted([said_outside], doc, article, []) == [said_outside]
 
 
 def test_one_event_per_sentence_and_summary_keeping_the_one_that_says_most(article_and_doc):
