@@ -674,16 +674,17 @@ def _quoted_words(event: Event, quotes: list, doc: Doc) -> list | None:
     its sentence (the summary as written there, else its words found in the
     quoted parts and not all outside them); None when the article says it."""
     start, end = event.evidence.start, event.evidence.end
-    inner = [q for q in quotes if start <= q.inner_start and q.inner_end <= end]
+    # A quotation may open in an earlier sentence or close in a later one: its part in this one counts.
+    inner = [(max(q.inner_start, start), min(q.inner_end, end)) for q in quotes if q.inner_start < end and q.inner_end > start]
     if not inner:
         return None
     found = doc.text.find(event.summary, start, end)
     if found >= 0:
-        if not any(q.inner_start <= found and found + len(event.summary) <= q.inner_end for q in inner):
+        if not any(a <= found and found + len(event.summary) <= b for a, b in inner):
             return None
         return list(doc.char_span(found, found + len(event.summary), alignment_mode="expand") or [])
     wanted = {w.casefold() for w in re.findall(r"[\w’'-]{3,}", event.summary)}
-    quoted = [t for q in inner for t in doc.char_span(q.inner_start, q.inner_end, alignment_mode="expand") or []]
+    quoted = [t for a, b in inner for t in doc.char_span(a, b, alignment_mode="expand") or []]
     outside = {t.lower_ for t in doc.char_span(start, end, alignment_mode="expand") or []} - {t.lower_ for t in quoted}
     if not wanted or not wanted <= {t.lower_ for t in quoted} or wanted <= outside:
         return None
