@@ -20,6 +20,7 @@ TEXT = (
     "\"If you shoot it down, it could fall on the crowd,\" the officer warned.\n"  # a condition
     "Police said the blast damaged three buildings on Monday.\n"  # no quotation at all
     "\"The city deserves a port that meets the highest standards,\" the mayor said.\n"  # a wish, words rearranged
+    "\"The port is shut. We will rebuild the pier by spring,\" she added.\n"  # a quotation over two sentences
 )
 
 
@@ -66,6 +67,16 @@ def test_a_summary_in_other_words_is_checked_against_the_quotation_it_comes_from
     said_outside = event_of(article, "the blast damaged three buildings").model_copy(
         update={"summary": "the blast damaged buildings"})
     assert _not_quoted([said_outside], doc, article, []) == [said_outside]
+
+
+def test_a_quotation_begun_in_an_earlier_sentence_counts_in_the_next(article_and_doc):
+    article, doc = article_and_doc
+    start = article.text.index("We will rebuild")
+    end = article.text.index("\n", start)
+    promise = Event(summary="We will rebuild the pier by spring", event_type="other",
+                    evidence=evidence_at(article.text, start, end))
+    dropped = []
+    assert _not_quoted([promise], doc, article, dropped) == [] and len(dropped) == 1
 
 
 def test_one_event_per_sentence_and_summary_keeping_the_one_that_says_most(article_and_doc):
