@@ -826,75 +826,67 @@ def _common_words(doc: Doc) -> frozenset[str]:
                      and (t.tag_ == "NNS" or t.is_stop or t.ent_type_ in ("DATE", "TIME")))
 
 
+def _kept_unless(items: list, why_not: Callable[[BaseModel], str | None], kind: str, dropped: list[Dropped]) -> list:
+    """The items ``why_not`` finds nothing against; each other one is dropped and counted with its reason."""
+    kept = []
+    for item in items:
+        reason = why_not(item)
+        if reason is None:
+            kept.append(item)
+        else:
+            dropped.append(Dropped(kind=kind, reason=reason, proposed=_abbreviate(item)))
+    return kept
+
+
 def _held_by_actors(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
     """Stances between actors; one held by or toward a news outlet that relays a claim is counted and dropped."""
-    kept = []
-    for stance in stances:
+    def why_not(stance: Stance) -> str | None:
         outlet = relaying_outlet(stance, article.text[stance.evidence.start:stance.evidence.end])
-        if outlet is None:
-            kept.append(stance)
-        else:
-            reason = (f"'{outlet}' is a news outlet or its reporter: it relays positions, it neither holds nor is the "
-                      "target of one")
-            dropped.append(Dropped(kind="stance", reason=reason, proposed=_abbreviate(stance)))
-    return kept
+        return outlet and (f"'{outlet}' is a news outlet or its reporter: it relays positions, it neither holds nor is "
+                           "the target of one")
+
+    return _kept_unless(stances, why_not, "stance", dropped)
 
 
 def _parse_agrees(stances: list[Stance], deeds: list[Stance], dropped: list[Dropped]) -> list[Stance]:
     """The model's stances the parse does not contradict; where it reads the
     opposite polarity between the same sides in the same sentence, the parse's
     stance stands and the model's is counted and dropped."""
-    kept = []
-    for stance in stances:
+    def why_not(stance: Stance) -> str | None:
         deed = overruling_deed(stance, deeds)
-        if deed is None:
-            kept.append(stance)
-        else:
-            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the "
-                                   f"sentence's '{deed.topic}' reads '{deed.polarity}'", proposed=_abbreviate(stance)))
-    return kept
+        return deed and (f"polarity: '{stance.polarity}' of {stance.target}, but the sentence's '{deed.topic}' reads "
+                         f"'{deed.polarity}'")
+
+    return _kept_unless(stances, why_not, "stance", dropped)
 
 
 def _words_agree(stances: list[Stance], article: Article, dropped: list[Dropped]) -> list[Stance]:
     """Stances whose polarity the words next to their target do not contradict, toward a
     target that is a side and not only the one attacked; the others are counted."""
-    kept = []
-    for stance in stances:
+    def why_not(stance: Stance) -> str | None:
         sentence = article.text[stance.evidence.start:stance.evidence.end]
-        conflict = (polarity_conflict(stance, sentence) or attacked_target(stance, sentence)
-                    or asked_of_target(stance, sentence) or said_nothing(stance, sentence))
-        if conflict is None:
-            kept.append(stance)
-        else:
-            dropped.append(Dropped(kind="stance", reason=conflict, proposed=_abbreviate(stance)))
-    return kept
+        return (polarity_conflict(stance, sentence) or attacked_target(stance, sentence)
+                or asked_of_target(stance, sentence) or said_nothing(stance, sentence))
+
+    return _kept_unless(stances, why_not, "stance", dropped)
 
 
 def _one_reading_each(stances: list[Stance], dropped: list[Dropped]) -> list[Stance]:
     """Stances no other reading of the same sentence contradicts; where two give
     opposite polarities between the same sides, both are counted and dropped
     (a deed or the words next to the target, checked before, settle it when they can)."""
-    kept = []
-    for stance in stances:
+    def why_not(stance: Stance) -> str | None:
         other = contradicted(stance, stances)
-        if other is None:
-            kept.append(stance)
-        else:
-            dropped.append(Dropped(kind="stance", reason=f"polarity: '{stance.polarity}' of {stance.target}, but the same "
-                                   f"sentence also reads '{other.polarity}' of it: the text does not say which",
-                                   proposed=_abbreviate(stance)))
-    return kept
+        return other and (f"polarity: '{stance.polarity}' of {stance.target}, but the same sentence also reads "
+                          f"'{other.polarity}' of it: the text does not say which")
+
+    return _kept_unless(stances, why_not, "stance", dropped)
 
 
 def _grounded_only(items: list, article: Article, kind: str, dropped: list[Dropped]) -> list:
     """The last gate: nothing is kept unless its evidence is the article's text at its offsets."""
-    kept = []
-    for item in items:
-        if is_grounded(item.evidence, article.text):
-            kept.append(item)
-        else:
-            dropped.append(Dropped(kind=kind, reason="evidence not found in the article", proposed=_abbreviate(item)))
-    return kept
+    return _kept_unless(items, lambda item: None if is_grounded(item.evidence, article.text)
+                        else "evidence not found in the article", kind, dropped)
 
 
 def _item_order(item: BaseModel) -> tuple:
