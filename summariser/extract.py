@@ -658,15 +658,14 @@ def _not_quoted(events: list[Event], doc: Doc, article: Article, dropped: list[D
     happen, kept as their statement: counted, not an event. A quoted account
     of what happened ("“There was an explosion,” she said") stays."""
     quotes = find_quotes(article.text)
-    kept = []
-    for event in events:
+
+    def why_not(event: Event) -> str | None:
         words = _quoted_words(event, quotes, doc)
         if words is not None and not _told_as_past(words):
-            dropped.append(Dropped(kind="event", reason="summary: words inside a quotation that tell no past happening "
-                                   "(what someone said may or should happen)", proposed=_abbreviate(event)))
-        else:
-            kept.append(event)
-    return kept
+            return "summary: words inside a quotation that tell no past happening (what someone said may or should happen)"
+        return None
+
+    return _kept_unless(events, why_not, "event", dropped)
 
 
 def _quoted_words(event: Event, quotes: list, doc: Doc) -> list | None:
