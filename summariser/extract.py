@@ -610,7 +610,7 @@ def _extract(article: Article, backend: Backend, settings: ExtractionSettings, r
     statements = [statement_from(candidate, act, article) for candidate, act in spoken.values()]
     events = _checked_events(happenings.values(), doc, by_number, article, dropped)
     events += events_left_out(doc, sentences, article, cited={h.sentence for h in happenings.values()}, told=events)
-    events = _one_event_each(_not_quoted(events, doc, article, dropped), dropped)
+    events = _one_event_each(_allegations_as_such(_not_quoted(events, doc, article, dropped), doc, article), dropped)
     said = _spoken_of(_sides_as_written([(c, s) for c, a in spoken.values() if (s := stance_from(a, c.sentence, article))
                                          is not None], doc, article, dropped),
                       [(c, a.speaker) for c, a in spoken.values()], article, dropped)
@@ -688,6 +688,49 @@ def _quoted_words(event: Event, quotes: list, doc: Doc) -> list | None:
     if not wanted or not wanted <= {t.lower_ for t in quoted} or wanted <= outside:
         return None
     return [t for t in quoted if t.lower_ in wanted]
+
+
+# Words that put what their clause says in doubt: "claims that", "reports
+# suggesting that", "alleged that". "said" does not: it is how news reports.
+_HEDGES = frozenset("claim allege allegation suggest suggestion rumor rumour speculate speculation accuse "
+                    "accusation".split())
+_CLAUSE_LINKS = frozenset({"ccomp", "acl", "xcomp", "relcl"})
+
+
+def _allegations_as_such(events: list[Event], doc: Doc, article: Article) -> list[Event]:
+    """Events as the article tells them. One told only inside a claim, an
+    allegation or a suggestion keeps those words in its summary ("claims that
+    it allowed Israel to use its airspace", "internal sources have claimed
+    that Baku has bought weapons"): without them it would state as fact what
+    someone alleges."""
+    told = []
+    for event in events:
+        start = _hedge_start(event, doc, article)
+        if start is None:
+            told.append(event)
+        else:
+            end = article.text.find(event.summary, event.evidence.start, event.evidence.end) + len(event.summary)
+            told.append(event.model_copy(update={"summary": article.text[start:end]}))
+    return told
+
+
+def _hedge_start(event: Event, doc: Doc, article: Article) -> int | None:
+    """Where the words that put the event's clause in doubt begin (the hedge's
+    subject, or the noun a participle hedge describes), when its summary is
+    the sentence's own words hanging, clause by clause, from a hedge; else None."""
+    found = article.text.find(event.summary, event.evidence.start, event.evidence.end)
+    words = doc.char_span(found, found + len(event.summary), alignment_mode="expand") if found >= 0 else None
+    if not words:
+        return None
+    node = words.root
+    while node.head is not node and node.dep_ in _CLAUSE_LINKS | {"conj", "aux", "auxpass", "pobj", "pcomp", "prep"}:
+        hedge = node.head
+        if node.dep_ in _CLAUSE_LINKS and hedge.lemma_.casefold() in _HEDGES and hedge.i < words.start:
+            subjects = [c for c in hedge.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < hedge.i]
+            first = subjects[0].left_edge if subjects else (hedge.head if hedge.dep_ == "acl" else hedge)
+            return max(first.idx, event.evidence.start)
+        node = hedge
+    return None
 
 
 def _told_as_past(words) -> bool:

@@ -91,3 +91,30 @@ def test_one_event_per_sentence_and_summary_keeping_the_one_that_says_most(artic
     assert len(dropped) == 1 and dropped[0].reason == "the same happening as another event of its sentence"
     assert _one_event_each([bare, other], []) == [bare, other]  # different words: both stand
     assert TEXT[dated.evidence.start:dated.evidence.end] == dated.evidence.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "summary", "told"),
+    [
+        ("Reportedly, internal sources have claimed that Baku has bought weapons worth billions.",
+         "Baku has bought weapons worth billions", "internal sources have claimed that Baku has bought weapons worth billions"),
+        ("Rejecting the reports suggesting that drones had crossed the border, the minister spoke of control.",
+         "drones had crossed the border", "reports suggesting that drones had crossed the border"),
+        ("Ankara denied claims that it allowed the jets to refuel, the ministry said.",
+         "it allowed the jets to refuel", "claims that it allowed the jets to refuel"),
+        # Not in doubt: the summary stands as it is.
+        ("The group claimed responsibility for the attack on the base.", "the attack on the base", "the attack on the base"),
+        ("Police said the blast damaged three buildings.", "the blast damaged three buildings",
+         "the blast damaged three buildings"),
+    ],
+    ids=["claimed that", "reports suggesting", "denied claims that", "claimed responsibility", "said"],
+)
+def test_an_event_told_only_inside_a_claim_keeps_the_claim_in_its_summary(sentence, summary, told):
+    from summariser.extract import _allegations_as_such
+
+    article = article_from_text("News\n\n" + sentence + "\n")
+    start = article.text.index(sentence)
+    event = Event(summary=summary, event_type="other", evidence=evidence_at(article.text, start, start + len(sentence)))
+    (kept,) = _allegations_as_such([event], parse(article.text), article)
+    assert kept.summary == told
+    assert told in article.text[kept.evidence.start:kept.evidence.end]  # still the sentence's own words
